@@ -1,0 +1,1 @@
+"""Edges we do not own: message senders (console, file outbox, SMTP)."""

@@ -1,0 +1,100 @@
+"""Composition root: wires settings, store, clock, randomness and senders into the ASGI app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+from userpools.adapters.outbox import ConsoleSender, FileSender
+from userpools.config import Settings
+from userpools.operations.context import Services
+from userpools.operations.registry import table
+from userpools.operations.runner import Runner
+from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
+from userpools.protocol.sigv4 import SigV4Verifier
+from userpools.store.database import Database
+from userpools.web.api import ApiEndpoint
+
+log = logging.getLogger("userpools")
+
+# Browser SDKs (amazon-cognito-identity-js, Amplify) call the API directly.
+CORS_HEADERS = [
+    "x-amz-target",
+    "x-amz-user-agent",
+    "content-type",
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "cache-control",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+]
+EXPOSED_HEADERS = ["x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "Date"]
+
+
+def make_sender(kind: str, settings: Settings, clock: Clock) -> Sender:
+    if kind == "console":
+        return ConsoleSender()
+    if kind == "file":
+        return FileSender(settings.outbox, clock)
+    if kind == "smtp":
+        from userpools.adapters.smtp import SmtpSender
+
+        return SmtpSender(settings)
+    raise ValueError(f"unknown sender {kind!r}")
+
+
+def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Starlette:
+    settings.check()
+    clock = clock or SystemClock()
+    services = Services(
+        settings=settings,
+        clock=clock,
+        random=random or SystemRandom(),
+        email=make_sender(settings.email_sender, settings, clock),
+        sms=make_sender(settings.sms_sender, settings, clock),
+    )
+    database = Database(settings.database_url)
+    runner = Runner(services, database)
+    api = ApiEndpoint(
+        table(), runner, SigV4Verifier(settings.auth_mode, settings.access_keys), settings.region
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await database.start()
+        log.info(
+            "userpools ready on %s (store: %s, auth: %s)",
+            settings.base_url,
+            "sqlite" if database.is_sqlite else "postgresql",
+            settings.auth_mode,
+        )
+        try:
+            yield
+        finally:
+            await database.close()
+
+    app = Starlette(
+        routes=[Route("/", api.endpoint, methods=["POST"])],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["POST"],
+                allow_headers=CORS_HEADERS,
+                expose_headers=EXPOSED_HEADERS,
+                max_age=600,
+            )
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.database = database
+    app.state.runner = runner
+    return app

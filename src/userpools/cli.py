@@ -1,0 +1,97 @@
+"""``userpools`` command line: serve, outbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from userpools import config
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from userpools.app import create_app
+
+    overrides = {
+        "host": args.host,
+        "port": args.port,
+        "db": args.db,
+        "region": args.region,
+        "account_id": args.account_id,
+        "public_url": args.public_url,
+        "auth": args.auth,
+        "seed": Path(args.seed) if args.seed else None,
+        "data_dir": Path(args.data_dir) if args.data_dir else None,
+        "log_level": args.log_level,
+    }
+    try:
+        settings = config.from_env(**overrides)
+        app = create_app(settings)
+    except ValueError as exc:
+        print(f"userpools: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+        loop="auto",
+        http="auto",
+    )
+    return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from userpools.adapters.outbox import read_outbox
+
+    settings = config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
+    path = Path(args.file) if args.file else settings.outbox
+    for item in read_outbox(path, args.user, args.limit):
+        if args.json:
+            print(json.dumps(item, ensure_ascii=False))
+        else:
+            subject = f" [{item['subject']}]" if item.get("subject") else ""
+            print(f"{item['channel']} to {item['destination']} ({item['username']}){subject}: {item['body']}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="userpools", description="Self-hosted Amazon Cognito User Pools.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the server")
+    s.add_argument("--host", help="address to bind (default 127.0.0.1; env USERPOOLS_HOST)")
+    s.add_argument("--port", type=int, help="port (default 9229)")
+    s.add_argument("--db", help="SQLite file path or postgresql://... URL (default .userpools/userpools.db)")
+    s.add_argument("--data-dir", help="directory for the default database and outbox (default .userpools)")
+    s.add_argument("--region", help="region of new pools (default us-east-1)")
+    s.add_argument("--account-id", help="account id used in ARNs (default 000000000000)")
+    s.add_argument("--public-url", help="base URL clients reach (token issuer, pre-signed URLs)")
+    s.add_argument("--auth", choices=["local", "strict"], help="SigV4 checking (default: local on loopback)")
+    s.add_argument("--seed", help="YAML or JSON file of pools, clients and users to create at start")
+    s.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    s.set_defaults(func=_serve)
+    o = sub.add_parser("outbox", help="print the latest emails and SMS sent by the file sender")
+    o.add_argument("--user", help="only messages to this username or address")
+    o.add_argument("--limit", type=int, default=20)
+    o.add_argument("--data-dir")
+    o.add_argument("--file", help="outbox file (default .userpools/outbox.jsonl)")
+    o.add_argument("--json", action="store_true", help="one JSON object a line")
+    o.set_defaults(func=_outbox)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

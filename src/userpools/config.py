@@ -1,0 +1,158 @@
+"""Frozen server settings, read from CLI flags and ``USERPOOLS_*`` environment variables."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path(".userpools")
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    access_key_id: str
+    secret_access_key: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 9229
+    db: str = ""  # empty: a SQLite file under data_dir
+    data_dir: Path = DEFAULT_DATA_DIR
+    region: str = "us-east-1"
+    account_id: str = "000000000000"
+    public_url: str = ""  # empty: http://{host}:{port}
+    auth: str = ""  # "local" | "strict"; empty: local on loopback, strict elsewhere
+    access_keys: tuple[AccessKey, ...] = ()
+    cors_origins: tuple[str, ...] = ("*",)
+    email_sender: str = "file"  # console | file | smtp
+    sms_sender: str = "file"  # console | file
+    outbox_path: Path | None = None  # default: data_dir / "outbox.jsonl"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_from: str = "no-reply@verificationemail.com"
+    seed: Path | None = None
+    log_level: str = "info"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def database_url(self) -> str:
+        if self.db:
+            if "://" in self.db:
+                return _async_driver(self.db)
+            return f"sqlite+aiosqlite:///{self.db}"
+        return f"sqlite+aiosqlite:///{self.data_dir / 'userpools.db'}"
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def outbox(self) -> Path:
+        return self.outbox_path or self.data_dir / "outbox.jsonl"
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def auth_mode(self) -> str:
+        if self.auth:
+            return self.auth
+        return "local" if self.is_loopback else "strict"
+
+    def check(self) -> None:
+        """Refuse settings that would expose an unauthenticated admin API."""
+        if self.auth not in ("", "local", "strict"):
+            raise ValueError(f"--auth must be 'local' or 'strict', not {self.auth!r}")
+        if self.auth_mode == "strict" and not self.access_keys:
+            raise ValueError(
+                f"refusing to listen on {self.host} without access keys: set USERPOOLS_ACCESS_KEYS="
+                "'KEYID:SECRET[,KEYID:SECRET]' for strict SigV4 checking, or pass --auth local explicitly"
+            )
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _async_driver(url: str) -> str:
+    for prefix, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(prefix):
+            return driver + url[len(prefix) :]
+    return url
+
+
+def parse_access_keys(text: str) -> tuple[AccessKey, ...]:
+    keys = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key_id, sep, secret = item.partition(":")
+        if not sep or not key_id or not secret:
+            raise ValueError("access keys are written KEYID:SECRET, separated by commas")
+        keys.append(AccessKey(key_id, secret))
+    return tuple(keys)
+
+
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def _convert(name: str, raw: str, current: Any) -> Any:
+    if name == "access_keys":
+        return parse_access_keys(raw)
+    if name == "cors_origins":
+        return tuple(o.strip() for o in raw.split(",") if o.strip())
+    if isinstance(current, bool):
+        if raw.lower() not in _BOOL:
+            raise ValueError(f"USERPOOLS_{name.upper()} must be true or false")
+        return _BOOL[raw.lower()]
+    if isinstance(current, int):
+        return int(raw)
+    if name in ("data_dir", "outbox_path", "seed"):
+        return Path(raw)
+    return raw
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``USERPOOLS_<FIELD>`` variables; explicit overrides (CLI flags) win."""
+    env = os.environ if environ is None else environ
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name == "extra":
+            continue
+        raw = env.get(f"USERPOOLS_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = _convert(f.name, raw, getattr(base, f.name))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(base, **values)

@@ -1,0 +1,45 @@
+"""What a handler gets: the unit of work, the injected services and the caller's request details."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from userpools.config import Settings
+from userpools.ports import Clock, Message, Random, Sender
+from userpools.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    random: Random
+    email: Sender
+    sms: Sender
+
+
+@dataclass
+class Context:
+    services: Services
+    uow: UnitOfWork
+    request_id: str
+    region: str
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def now(self) -> float:
+        return self.services.clock.now()
+
+    @property
+    def random(self) -> Random:
+        return self.services.random
+
+    def send_later(self, message: Message) -> None:
+        """Queues a message to go out only once the transaction has committed."""
+        sender = self.services.email if message.channel == "email" else self.services.sms
+        self.after_commit.append(lambda: sender.send(message))

@@ -1,0 +1,34 @@
+"""Runs one registered operation inside one unit of work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from userpools.errors import CodeDeliveryFailureException
+from userpools.operations.context import Context, Services
+from userpools.operations.registry import Operation
+from userpools.store.database import Database
+
+log = logging.getLogger("userpools")
+
+
+class Runner:
+    def __init__(self, services: Services, database: Database) -> None:
+        self.services = services
+        self.database = database
+
+    async def run(
+        self, op: Operation, params: dict[str, Any], request_id: str, region: str
+    ) -> dict[str, Any]:
+        async with self.database.unit_of_work(op.write) as uow:
+            ctx = Context(self.services, uow, request_id, region)
+            result = await op.handler(ctx, params)
+        for hook in ctx.after_commit:
+            try:
+                await hook()
+            except Exception as exc:
+                # The change is committed; the caller learns that delivery failed, as with Cognito.
+                log.exception("message delivery failed for %s", op.name)
+                raise CodeDeliveryFailureException(f"Unable to deliver message: {exc}") from exc
+        return result

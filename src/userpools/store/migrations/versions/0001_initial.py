@@ -1,0 +1,255 @@
+"""Initial schema.
+
+Revision ID: 0001
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "pools",
+        sa.Column("id", sa.String(length=55), nullable=False),
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pools")),
+    )
+    op.create_table(
+        "clients",
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_clients_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_clients")),
+    )
+    op.create_index(op.f("ix_clients_pool_id_client_id"), "clients", ["pool_id", "client_id"], unique=False)
+    op.create_table(
+        "domains",
+        sa.Column("domain", sa.String(length=255), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("custom", sa.Boolean(), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_domains_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("domain", name=op.f("pk_domains")),
+    )
+    op.create_index(op.f("ix_domains_pool_id"), "domains", ["pool_id"], unique=False)
+    op.create_table(
+        "groups",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("description", sa.String(length=2048), nullable=True),
+        sa.Column("role_arn", sa.String(length=2048), nullable=True),
+        sa.Column("precedence", sa.Integer(), nullable=True),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_groups_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "name", name=op.f("pk_groups")),
+    )
+    op.create_table(
+        "identity_providers",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("attribute_mapping", sa.JSON(), nullable=False),
+        sa.Column("idp_identifiers", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_identity_providers_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "name", name=op.f("pk_identity_providers")),
+    )
+    op.create_table(
+        "resource_servers",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("identifier", sa.String(length=256), nullable=False),
+        sa.Column("name", sa.String(length=256), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_resource_servers_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_resource_servers")),
+    )
+    op.create_table(
+        "ui_customizations",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("css", sa.Text(), nullable=True),
+        sa.Column("css_version", sa.String(length=64), nullable=True),
+        sa.Column("image", sa.LargeBinary(), nullable=True),
+        sa.Column("image_type", sa.String(length=16), nullable=True),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_ui_customizations_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "client_id", name=op.f("pk_ui_customizations")),
+    )
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("username", sa.String(length=128), nullable=False),
+        sa.Column("username_key", sa.String(length=128), nullable=False),
+        sa.Column("sub", sa.String(length=36), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("settings", sa.JSON(), nullable=False),
+        sa.Column("f_email", sa.String(length=2048), nullable=True),
+        sa.Column("f_phone_number", sa.String(length=2048), nullable=True),
+        sa.Column("f_name", sa.String(length=2048), nullable=True),
+        sa.Column("f_given_name", sa.String(length=2048), nullable=True),
+        sa.Column("f_family_name", sa.String(length=2048), nullable=True),
+        sa.Column("f_preferred_username", sa.String(length=2048), nullable=True),
+        sa.Column("alias_email", sa.String(length=2048), nullable=True),
+        sa.Column("alias_phone_number", sa.String(length=2048), nullable=True),
+        sa.Column("alias_preferred_username", sa.String(length=2048), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_users_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("pool_id", "alias_email", name=op.f("uq_users_pool_id_alias_email")),
+        sa.UniqueConstraint(
+            "pool_id", "alias_phone_number", name=op.f("uq_users_pool_id_alias_phone_number")
+        ),
+        sa.UniqueConstraint(
+            "pool_id", "alias_preferred_username", name=op.f("uq_users_pool_id_alias_preferred_username")
+        ),
+        sa.UniqueConstraint("pool_id", "sub", name=op.f("uq_users_pool_id_sub")),
+        sa.UniqueConstraint("pool_id", "username_key", name=op.f("uq_users_pool_id_username_key")),
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_enabled_username_key"),
+        "users",
+        ["pool_id", "enabled", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_email_username_key"),
+        "users",
+        ["pool_id", "f_email", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_family_name_username_key"),
+        "users",
+        ["pool_id", "f_family_name", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_given_name_username_key"),
+        "users",
+        ["pool_id", "f_given_name", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_name_username_key"),
+        "users",
+        ["pool_id", "f_name", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_phone_number_username_key"),
+        "users",
+        ["pool_id", "f_phone_number", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_f_preferred_username_username_key"),
+        "users",
+        ["pool_id", "f_preferred_username", "username_key"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_users_pool_id_status_username_key"),
+        "users",
+        ["pool_id", "status", "username_key"],
+        unique=False,
+    )
+    op.create_table(
+        "client_secrets",
+        sa.Column("secret_id", sa.String(length=128), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.client_id"],
+            name=op.f("fk_client_secrets_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("secret_id", name=op.f("pk_client_secrets")),
+    )
+    op.create_index(op.f("ix_client_secrets_client_id"), "client_secrets", ["client_id"], unique=False)
+    op.create_table(
+        "idp_identifiers",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("identifier", sa.String(length=40), nullable=False),
+        sa.Column("provider_name", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id", "provider_name"],
+            ["identity_providers.pool_id", "identity_providers.name"],
+            name=op.f("fk_idp_identifiers_pool_id_identity_providers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
+    )
+    op.create_table(
+        "user_credentials",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("salt", sa.String(length=128), nullable=False),
+        sa.Column("verifier", sa.Text(), nullable=False),
+        sa.Column("temporary", sa.Boolean(), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=True),
+        sa.Column("set_at", sa.Float(), nullable=False),
+        sa.Column("history", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_credentials_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_credentials")),
+    )
+    op.create_table(
+        "user_groups",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("group_name", sa.String(length=128), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id", "group_name"],
+            ["groups.pool_id", "groups.name"],
+            name=op.f("fk_user_groups_pool_id_groups"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_groups_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "group_name", name=op.f("pk_user_groups")),
+    )
+    op.create_index(
+        op.f("ix_user_groups_pool_id_group_name_user_id"),
+        "user_groups",
+        ["pool_id", "group_name", "user_id"],
+        unique=False,
+    )

@@ -1,0 +1,204 @@
+"""SQLAlchemy Core tables. Migrations (``store/migrations``) must produce exactly this schema.
+
+Profiles and secrets live in separate tables: ``users`` never holds a credential, ``user_credentials``
+and ``client_secrets`` are read only by the privileged repository methods.
+Timestamps are epoch seconds (float), as on the wire.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+pools = Table(
+    "pools",
+    metadata,
+    Column("id", String(55), primary_key=True),
+    Column("name", String(128), nullable=False),
+    Column("doc", JSON, nullable=False),  # the UserPoolType members we store, wire-shaped
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("client_id", String(128), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("doc", JSON, nullable=False),  # UserPoolClientType members without the secret
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+    Index(None, "pool_id", "client_id"),
+)
+
+client_secrets = Table(
+    "client_secrets",
+    metadata,
+    Column("secret_id", String(128), primary_key=True),
+    Column(
+        "client_id",
+        String(128),
+        ForeignKey("clients.client_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("secret", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("username", String(128), nullable=False),
+    Column("username_key", String(128), nullable=False),  # lower-cased when the pool is case-insensitive
+    Column("sub", String(36), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+    Column("attributes", JSON, nullable=False),  # {name: value}, strings as on the wire
+    Column("settings", JSON, nullable=False),  # MFA options and preferences
+    # Lower-cased copies of the attributes ListUsers filters on (its comparisons are case-insensitive).
+    Column("f_email", String(2048)),
+    Column("f_phone_number", String(2048)),
+    Column("f_name", String(2048)),
+    Column("f_given_name", String(2048)),
+    Column("f_family_name", String(2048)),
+    Column("f_preferred_username", String(2048)),
+    # Sign-in aliases: set only while the alias is active (verified where Cognito requires it).
+    Column("alias_email", String(2048)),
+    Column("alias_phone_number", String(2048)),
+    Column("alias_preferred_username", String(2048)),
+    UniqueConstraint("pool_id", "username_key"),
+    UniqueConstraint("pool_id", "sub"),
+    UniqueConstraint("pool_id", "alias_email"),
+    UniqueConstraint("pool_id", "alias_phone_number"),
+    UniqueConstraint("pool_id", "alias_preferred_username"),
+    Index(None, "pool_id", "f_email", "username_key"),
+    Index(None, "pool_id", "f_phone_number", "username_key"),
+    Index(None, "pool_id", "f_name", "username_key"),
+    Index(None, "pool_id", "f_given_name", "username_key"),
+    Index(None, "pool_id", "f_family_name", "username_key"),
+    Index(None, "pool_id", "f_preferred_username", "username_key"),
+    Index(None, "pool_id", "status", "username_key"),
+    Index(None, "pool_id", "enabled", "username_key"),
+)
+
+user_credentials = Table(
+    "user_credentials",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("salt", String(128), nullable=False),  # SRP salt, hex
+    Column("verifier", Text, nullable=False),  # SRP verifier g^x mod N, hex
+    Column("temporary", Boolean, nullable=False),
+    Column("expires", Float),  # temporary passwords only
+    Column("set_at", Float, nullable=False),
+    Column("history", JSON, nullable=False),  # earlier [salt, verifier] pairs, newest first
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(128), primary_key=True),
+    Column("description", String(2048)),
+    Column("role_arn", String(2048)),
+    Column("precedence", Integer),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+user_groups = Table(
+    "user_groups",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("group_name", String(128), primary_key=True),
+    ForeignKeyConstraint(["pool_id", "group_name"], ["groups.pool_id", "groups.name"], ondelete="CASCADE"),
+    Index(None, "pool_id", "group_name", "user_id"),
+)
+
+resource_servers = Table(
+    "resource_servers",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("identifier", String(256), primary_key=True),
+    Column("name", String(256), nullable=False),
+    Column("scopes", JSON, nullable=False),
+)
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("domain", String(63 * 4 + 3), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("custom", Boolean, nullable=False),
+    Column("doc", JSON, nullable=False),  # CustomDomainConfig, ManagedLoginVersion
+    Column("created", Float, nullable=False),
+)
+
+identity_providers = Table(
+    "identity_providers",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(32), primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("attribute_mapping", JSON, nullable=False),
+    Column("idp_identifiers", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+idp_identifiers = Table(
+    "idp_identifiers",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("identifier", String(40), primary_key=True),
+    Column("provider_name", String(32), nullable=False),
+    ForeignKeyConstraint(
+        ["pool_id", "provider_name"],
+        ["identity_providers.pool_id", "identity_providers.name"],
+        ondelete="CASCADE",
+    ),
+)
+
+ui_customizations = Table(
+    "ui_customizations",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", String(128), primary_key=True),  # "ALL" for the pool default
+    Column("css", Text),
+    Column("css_version", String(64)),
+    Column("image", LargeBinary),
+    Column("image_type", String(16)),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
