@@ -19,6 +19,7 @@ from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
+from userpools.web import ui_images
 from userpools.web.api import ApiEndpoint
 
 log = logging.getLogger("userpools")
@@ -69,6 +70,10 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await database.start()
+        if settings.seed is not None:
+            from userpools.seed import apply_file
+
+            await apply_file(settings.seed, services, database)
         log.info(
             "userpools ready on %s (store: %s, auth: %s)",
             settings.base_url,
@@ -81,7 +86,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[Route("/", api.endpoint, methods=["POST"])],
+        routes=[Route("/", api.endpoint, methods=["POST"]), ui_images.route],
         middleware=[
             Middleware(
                 CORSMiddleware,

@@ -30,6 +30,10 @@ def _serve(args: argparse.Namespace) -> int:
     }
     try:
         settings = config.from_env(**overrides)
+        if settings.seed is not None:
+            from userpools.seed import load
+
+            load(settings.seed)  # a malformed file is reported here, before anything starts
         app = create_app(settings)
     except ValueError as exc:
         print(f"userpools: {exc}", file=sys.stderr)
@@ -54,7 +58,10 @@ def _outbox(args: argparse.Namespace) -> int:
 
     settings = config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
     path = Path(args.file) if args.file else settings.outbox
-    for item in read_outbox(path, args.user, args.limit):
+    items = read_outbox(path, args.user, args.limit)
+    if not items:
+        print(f"userpools: no messages in {path}", file=sys.stderr)
+    for item in items:
         if args.json:
             print(json.dumps(item, ensure_ascii=False))
         else:
@@ -66,12 +73,20 @@ def _outbox(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="userpools", description="Self-hosted Amazon Cognito User Pools.")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="run the server")
+    s = sub.add_parser(
+        "serve",
+        help="run the server",
+        epilog="Every setting is also an environment variable USERPOOLS_<NAME> (USERPOOLS_ACCESS_KEYS, "
+        "USERPOOLS_EMAIL_SENDER, USERPOOLS_SMTP_HOST, ...); flags win. See docs/configuration.md.",
+    )
     s.add_argument("--host", help="address to bind (default 127.0.0.1; env USERPOOLS_HOST)")
     s.add_argument("--port", type=int, help="port (default 9229)")
     s.add_argument("--db", help="SQLite file path or postgresql://... URL (default .userpools/userpools.db)")
     s.add_argument("--data-dir", help="directory for the default database and outbox (default .userpools)")
-    s.add_argument("--region", help="region of new pools (default us-east-1)")
+    s.add_argument(
+        "--region",
+        help="region(s) served, comma-separated; the first is the default (default us-east-1)",
+    )
     s.add_argument("--account-id", help="account id used in ARNs (default 000000000000)")
     s.add_argument("--public-url", help="base URL clients reach (token issuer, pre-signed URLs)")
     s.add_argument("--auth", choices=["local", "strict"], help="SigV4 checking (default: local on loopback)")

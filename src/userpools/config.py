@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -24,7 +25,8 @@ class Settings:
     port: int = 9229
     db: str = ""  # empty: a SQLite file under data_dir
     data_dir: Path = DEFAULT_DATA_DIR
-    region: str = "us-east-1"
+    region: str = "us-east-1"  # the default region (new pools of unsigned callers, the test client)
+    regions: tuple[str, ...] = ()  # further regions served; USERPOOLS_REGION=us-east-1,eu-west-1
     account_id: str = "000000000000"
     public_url: str = ""  # empty: http://{host}:{port}
     auth: str = ""  # "local" | "strict"; empty: local on loopback, strict elsewhere
@@ -49,8 +51,8 @@ class Settings:
         if self.db:
             if "://" in self.db:
                 return _async_driver(self.db)
-            return f"sqlite+aiosqlite:///{self.db}"
-        return f"sqlite+aiosqlite:///{self.data_dir / 'userpools.db'}"
+            return f"sqlite:///{self.db}"
+        return f"sqlite:///{self.data_dir / 'userpools.db'}"
 
     @property
     def base_url(self) -> str:
@@ -64,6 +66,11 @@ class Settings:
     @property
     def outbox(self) -> Path:
         return self.outbox_path or self.data_dir / "outbox.jsonl"
+
+    @property
+    def served_regions(self) -> tuple[str, ...]:
+        """Every region this server answers for: the default first, then the others."""
+        return (self.region, *(r for r in self.regions if r != self.region))
 
     @property
     def is_loopback(self) -> bool:
@@ -84,6 +91,13 @@ class Settings:
         """Refuse settings that would expose an unauthenticated admin API."""
         if self.auth not in ("", "local", "strict"):
             raise ValueError(f"--auth must be 'local' or 'strict', not {self.auth!r}")
+        if self.email_sender not in ("console", "file", "smtp"):
+            raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
+        if self.sms_sender not in ("console", "file"):
+            raise ValueError(f"SMS sender must be console or file, not {self.sms_sender!r}")
+        for region in self.served_regions:
+            if not _REGION.fullmatch(region):
+                raise ValueError(f"{region!r} is not a region name (like us-east-1)")
         if self.auth_mode == "strict" and not self.access_keys:
             raise ValueError(
                 f"refusing to listen on {self.host} without access keys: set USERPOOLS_ACCESS_KEYS="
@@ -94,11 +108,23 @@ class Settings:
         return replace(self, **changes)
 
 
+# A region name as AWS spells them; it becomes the prefix of pool ids ([\w-]+_...).
+_REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
+
+
+def split_regions(text: str) -> tuple[str, tuple[str, ...]]:
+    """``"us-east-1,eu-west-1"`` -> default ``us-east-1`` and the others."""
+    items = [r.strip() for r in text.split(",") if r.strip()]
+    if not items:
+        raise ValueError("--region needs at least one region name")
+    return items[0], tuple(items[1:])
+
+
 def _async_driver(url: str) -> str:
     for prefix, driver in (
         ("postgresql://", "postgresql+asyncpg://"),
         ("postgres://", "postgresql+asyncpg://"),
-        ("sqlite://", "sqlite+aiosqlite://"),
+        ("sqlite+aiosqlite://", "sqlite://"),
     ):
         if url.startswith(prefix):
             return driver + url[len(prefix) :]
@@ -137,6 +163,8 @@ def _convert(name: str, raw: str, current: Any) -> Any:
             raise ValueError(f"USERPOOLS_{name.upper()} must be true or false")
         return _BOOL[raw.lower()]
     if isinstance(current, int):
+        if not raw.strip().isdigit():
+            raise ValueError(f"USERPOOLS_{name.upper()} must be a whole number, not {raw!r}")
         return int(raw)
     if name in ("data_dir", "outbox_path", "seed"):
         return Path(raw)
@@ -149,10 +177,12 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Sett
     base = Settings()
     values: dict[str, Any] = {}
     for f in fields(Settings):
-        if f.name == "extra":
+        if f.name in ("extra", "regions"):
             continue
         raw = env.get(f"USERPOOLS_{f.name.upper()}")
         if raw is not None:
             values[f.name] = _convert(f.name, raw, getattr(base, f.name))
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if "," in values.get("region", ""):
+        values["region"], values["regions"] = split_regions(values["region"])
     return replace(base, **values)

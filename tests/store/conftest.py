@@ -42,7 +42,7 @@ async def _pg_drop(name: str) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     if request.param == "sqlite":
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+        db = Database(f"sqlite:///{tmp_path / 'store.db'}")
         await db.start()
         yield db
         await db.close()

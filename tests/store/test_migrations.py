@@ -17,8 +17,7 @@ def _diff(conn: Connection) -> list[Any]:
 
 
 async def test_migrated_schema_matches_tables(database: Database) -> None:
-    async with database.engine.connect() as conn:
-        assert await conn.run_sync(_diff) == []
+    assert await database.run_sync(_diff) == []
 
 
 async def test_start_twice_is_idempotent(database: Database) -> None:

@@ -28,7 +28,11 @@ FAMILIES = (
     "ui_customization",
     "groups",
     "users",
+    "users_admin",
+    "users_password",
+    "users_list",
     "tags",
+    "pool_mfa",
 )
 
 

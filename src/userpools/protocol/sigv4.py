@@ -25,6 +25,7 @@ from userpools.errors import (
 )
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+SERVICE = "cognito-idp"
 MAX_SKEW = dt.timedelta(minutes=5)
 
 
@@ -77,6 +78,10 @@ class SigV4Verifier:
         secret = self.keys.get(auth.access_key_id)
         if secret is None:
             raise UnrecognizedClientException()
+        if auth.service != SERVICE:
+            raise InvalidSignatureException(f"Credential should be scoped to correct service: '{SERVICE}'.")
+        if "host" not in auth.signed_headers:
+            raise IncompleteSignatureException("'Host' must be a 'SignedHeader' in the AWS Authorization.")
         amz_date = headers.get("x-amz-date", "")
         try:
             signed_at = dt.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)

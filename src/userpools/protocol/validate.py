@@ -28,13 +28,28 @@ def _member_path(parent: str, name: str) -> str:
     return f"{parent}.{part}" if parent else part
 
 
-def _render(value: Any) -> str:
+REDACTED = "***Sensitive Data Redacted***"
+
+
+def _sensitive(shape: Any) -> bool:
+    return bool(shape.serialization.get("sensitive") or shape.metadata.get("sensitive"))
+
+
+def _render(shape: Any, value: Any) -> str:
+    """The value as AWS echoes it (Java-style ``{k=v}``, ``[a, b]``), sensitive parts redacted."""
+    if _sensitive(shape):
+        return REDACTED
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "[" + ", ".join(_render(v) for v in value) + "]"
+        member = getattr(shape, "member", shape)
+        return "[" + ", ".join(_render(member, v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+        if shape.type_name == "structure":
+            parts = (f"{k}={_render(shape.members[k], v)}" for k, v in value.items() if k in shape.members)
+        else:
+            parts = (f"{_render(shape.key, k)}={_render(shape.value, v)}" for k, v in value.items())
+        return "{" + ", ".join(parts) + "}"
     return str(value)
 
 
@@ -42,11 +57,13 @@ class _Validator:
     def __init__(self) -> None:
         self.errors: list[str] = []
 
-    def fail(self, shape: Any, path: str, value: Any, constraint: str) -> None:
-        sensitive = bool(shape.serialization.get("sensitive") or shape.metadata.get("sensitive"))
-        shown = "" if sensitive or value is None else f" '{_render(value)}'"
-        if value is None:
+    def fail(self, shape: Any, path: str, value: Any, constraint: str, *, missing: bool = False) -> None:
+        if missing:
             shown = " null"
+        elif _sensitive(shape):
+            shown = ""
+        else:
+            shown = f" '{_render(shape, value)}'"
         self.errors.append(f"Value{shown} at '{path}' failed to satisfy constraint: {constraint}")
 
     def check(self, shape: Any, value: Any, path: str) -> Any:
@@ -65,7 +82,7 @@ class _Validator:
             member_path = _member_path(path, name)
             if raw is None:
                 if name in shape.required_members:
-                    self.fail(member, member_path, None, "Member must not be null")
+                    self.fail(member, member_path, None, "Member must not be null", missing=True)
                 continue
             out[name] = self.check(member, raw, member_path)
         return out
@@ -152,20 +169,8 @@ class _Validator:
             for label, sub in (("Map keys", key_errors), ("Map value", value_errors)):
                 if sub.errors:
                     inner = ", ".join(e.split("failed to satisfy constraint: ", 1)[1] for e in sub.errors)
-                    self.fail(
-                        shape,
-                        path,
-                        None if _is_sensitive(shape) else cleaned,
-                        f"{label} must satisfy constraint: [{inner}]",
-                    )
+                    self.fail(shape, path, cleaned, f"{label} must satisfy constraint: [{inner}]")
         return out
-
-
-def _is_sensitive(shape: Any) -> bool:
-    return any(
-        s.serialization.get("sensitive") or s.metadata.get("sensitive")
-        for s in (shape, shape.key, shape.value)
-    )
 
 
 def _json_kind(value: Any) -> str:

@@ -1,10 +1,123 @@
-"""Repository for clients."""
+"""Repository for app clients. Profiles (``clients``) and secrets (``client_secrets``) live apart.
+
+A client's profile is its wire-shaped ``UserPoolClientType`` document without ``ClientSecret``;
+secret values are reachable only through the privileged ``secrets_of`` / ``add_secret`` methods.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from userpools.store.connection import Conn
+from userpools.store.tables import client_secrets, clients
+from userpools.store.unique import insert_new
+
+_COLUMNS = ("UserPoolId", "ClientId", "ClientName", "CreationDate", "LastModifiedDate")
+
+
+def _wire(row: Any) -> dict[str, Any]:
+    return {
+        "UserPoolId": row.pool_id,
+        "ClientName": row.name,
+        "ClientId": row.client_id,
+        "LastModifiedDate": row.modified,
+        "CreationDate": row.created,
+        **row.doc,
+    }
 
 
 class ClientRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
+
+    async def insert(self, pool_id: str, client_id: str, name: str, doc: dict[str, Any], now: float) -> bool:
+        """False when the client id is already taken."""
+        stored = {k: v for k, v in doc.items() if k not in _COLUMNS and k != "ClientSecret"}
+        statement = insert(clients).values(
+            client_id=client_id, pool_id=pool_id, name=name, doc=stored, created=now, modified=now
+        )
+        return await insert_new(self.conn, statement)
+
+    async def get(self, pool_id: str, client_id: str) -> dict[str, Any] | None:
+        """The client of ``pool_id`` (wire-shaped, no secret), or None."""
+        query = select(clients).where(clients.c.pool_id == pool_id, clients.c.client_id == client_id)
+        row = (await self.conn.execute(query)).first()
+        return None if row is None else _wire(row)
+
+    async def find(self, client_id: str) -> dict[str, Any] | None:
+        """The client with this id in any pool (auth flows know only the ClientId)."""
+        row = (await self.conn.execute(select(clients).where(clients.c.client_id == client_id))).first()
+        return None if row is None else _wire(row)
+
+    async def exists(self, client_id: str) -> bool:
+        query = select(clients.c.client_id).where(clients.c.client_id == client_id)
+        return (await self.conn.execute(query)).first() is not None
+
+    async def replace(self, pool_id: str, client_id: str, name: str, doc: dict[str, Any], now: float) -> None:
+        stored = {k: v for k, v in doc.items() if k not in _COLUMNS and k != "ClientSecret"}
+        await self.conn.execute(
+            update(clients)
+            .where(clients.c.pool_id == pool_id, clients.c.client_id == client_id)
+            .values(name=name, doc=stored, modified=now)
+        )
+
+    async def delete(self, pool_id: str, client_id: str) -> None:
+        await self.conn.execute(delete(client_secrets).where(client_secrets.c.client_id == client_id))
+        await self.conn.execute(
+            delete(clients).where(clients.c.pool_id == pool_id, clients.c.client_id == client_id)
+        )
+
+    async def count(self, pool_id: str) -> int:
+        query = select(func.count()).select_from(clients).where(clients.c.pool_id == pool_id)
+        return int((await self.conn.execute(query)).scalar_one())
+
+    async def page(self, pool_id: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """``{ClientId, UserPoolId, ClientName}`` of the pool's clients ordered by id, after ``after``."""
+        query = select(clients.c.client_id, clients.c.pool_id, clients.c.name).where(
+            clients.c.pool_id == pool_id
+        )
+        if after is not None:
+            query = query.where(clients.c.client_id > after)
+        rows = (await self.conn.execute(query.order_by(clients.c.client_id).limit(limit))).all()
+        return [{"ClientId": r.client_id, "UserPoolId": r.pool_id, "ClientName": r.name} for r in rows]
+
+    async def all_of_pool(self, pool_id: str) -> list[dict[str, Any]]:
+        """Every client of a pool (bounded by the 1,000-clients quota); for pool-wide consistency fixes."""
+        query = select(clients).where(clients.c.pool_id == pool_id).order_by(clients.c.client_id)
+        return [_wire(r) for r in (await self.conn.execute(query)).all()]
+
+    # Privileged: the only ways to reach client secrets.
+
+    async def add_secret(self, client_id: str, secret_id: str, secret: str, now: float) -> bool:
+        """False when ``secret_id`` is already taken."""
+        statement = insert(client_secrets).values(
+            secret_id=secret_id, client_id=client_id, secret=secret, created=now
+        )
+        return await insert_new(self.conn, statement)
+
+    async def secret_ids(self, client_id: str) -> list[tuple[str, float]]:
+        """``(secret id, created)`` of the client's secrets, oldest first; never the values."""
+        query = (
+            select(client_secrets.c.secret_id, client_secrets.c.created)
+            .where(client_secrets.c.client_id == client_id)
+            .order_by(client_secrets.c.created, client_secrets.c.secret_id)
+        )
+        return [(r.secret_id, r.created) for r in (await self.conn.execute(query)).all()]
+
+    async def delete_secret(self, client_id: str, secret_id: str) -> None:
+        await self.conn.execute(
+            delete(client_secrets).where(
+                client_secrets.c.client_id == client_id, client_secrets.c.secret_id == secret_id
+            )
+        )
+
+    async def secrets_of(self, client_id: str) -> list[str]:
+        """The client's secrets, oldest first (none for a public client). Compare with hmac.compare_digest."""
+        query = (
+            select(client_secrets.c.secret)
+            .where(client_secrets.c.client_id == client_id)
+            .order_by(client_secrets.c.created, client_secrets.c.secret_id)
+        )
+        return [r.secret for r in (await self.conn.execute(query)).all()]

@@ -3,43 +3,55 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.uow import UnitOfWork
 
+T = TypeVar("T")
+
 
 class Database:
+    """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL, asyncpg."""
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine: AsyncEngine = self._create_engine(url)
+        self.dialect = "sqlite" if self.is_sqlite else "postgresql"
+        self._sync: Engine | None = None
+        self._async: AsyncEngine | None = None
+        if self.is_sqlite:
+            self._sync = _sqlite_engine(url)
+        else:
+            self._async = create_async_engine(url, pool_size=10, max_overflow=20)
         # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
-    def _create_engine(self, url: str) -> AsyncEngine:
-        if not self.is_sqlite:
-            return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=False)
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, pool_size=8, max_overflow=8)
-        _configure_sqlite(engine)
-        return engine
-
     async def start(self) -> None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(upgrade)
+        await self.run_sync(upgrade)
+
+    async def run_sync(self, fn: Callable[[Connection], T]) -> T:
+        """Runs ``fn`` on a plain connection in its own committed transaction (migrations, schema checks)."""
+        if self._sync is not None:
+            with self._sync.begin() as conn:
+                return fn(conn)
+        assert self._async is not None
+        async with self._async.begin() as aconn:
+            return await aconn.run_sync(fn)
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self._sync is not None:
+            self._sync.dispose()
+        if self._async is not None:
+            await self._async.dispose()
 
     @asynccontextmanager
     async def unit_of_work(self, write: bool) -> AsyncIterator[UnitOfWork]:
@@ -53,15 +65,25 @@ class Database:
 
     @asynccontextmanager
     async def _transaction(self, write: bool) -> AsyncIterator[UnitOfWork]:
-        async with self.engine.connect() as conn:
-            if self.is_sqlite and write:
-                await conn.execution_options(userpools_begin="BEGIN IMMEDIATE")
-            async with conn.begin():
-                yield UnitOfWork(conn, dialect=self.engine.dialect.name)
+        if self._sync is not None:
+            with self._sync.connect() as raw:
+                conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE") if write else raw
+                with conn.begin():
+                    yield UnitOfWork(SyncConnection(conn), dialect=self.dialect)
+            return
+        assert self._async is not None
+        async with self._async.connect() as aconn, aconn.begin():
+            yield UnitOfWork(aconn, dialect=self.dialect)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sync_url = url.replace("sqlite+aiosqlite:", "sqlite:", 1)
+    engine = create_engine(sync_url, pool_size=8, max_overflow=16, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the driver so BEGIN IMMEDIATE can be used for writes.
         dbapi_connection.isolation_level = None
@@ -70,6 +92,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get("userpools_begin", "BEGIN"))
+
+    return engine

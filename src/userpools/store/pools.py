@@ -1,59 +1,92 @@
-"""Repository for user pools. A pool is stored as its wire-shaped ``UserPoolType`` document."""
+"""Repository for user pools. A pool is stored as its wire-shaped ``UserPoolType`` document.
+
+``Id``, ``Name``, ``CreationDate`` and ``LastModifiedDate`` live in columns and are merged into the document
+on read; members computed on read (EstimatedNumberOfUsers, Domain, CustomDomain) are never stored.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from userpools.store.tables import pools, users
+from userpools.store.connection import Conn
+from userpools.store.tables import domains, pools, users
+
+# Members kept in columns or computed on read, so never part of the stored JSON.
+_NOT_STORED = frozenset(
+    ("Id", "Name", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "Domain", "CustomDomain")
+)
+
+
+def _stored(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in _NOT_STORED}
+
+
+def _row_doc(row: Any) -> dict[str, Any]:
+    return {
+        **row.doc,
+        "Id": row.id,
+        "Name": row.name,
+        "CreationDate": row.created,
+        "LastModifiedDate": row.modified,
+    }
 
 
 class PoolRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def insert(self, pool_id: str, name: str, doc: dict[str, Any], now: float) -> None:
         await self.conn.execute(
-            insert(pools).values(id=pool_id, name=name, doc=doc, created=now, modified=now)
+            insert(pools).values(id=pool_id, name=name, doc=_stored(doc), created=now, modified=now)
         )
 
     async def get(self, pool_id: str) -> dict[str, Any] | None:
         """The stored document with ``Id``, ``Name``, ``CreationDate`` and ``LastModifiedDate`` filled in."""
         row = (await self.conn.execute(select(pools).where(pools.c.id == pool_id))).first()
-        if row is None:
-            return None
-        return {
-            **row.doc,
-            "Id": row.id,
-            "Name": row.name,
-            "CreationDate": row.created,
-            "LastModifiedDate": row.modified,
-        }
+        return None if row is None else _row_doc(row)
 
     async def exists(self, pool_id: str) -> bool:
         row = (await self.conn.execute(select(pools.c.id).where(pools.c.id == pool_id))).first()
         return row is not None
 
-    async def replace(self, pool_id: str, doc: dict[str, Any], now: float) -> None:
-        stored = {k: v for k, v in doc.items() if k not in ("Id", "Name", "CreationDate", "LastModifiedDate")}
-        await self.conn.execute(update(pools).where(pools.c.id == pool_id).values(doc=stored, modified=now))
+    async def replace(
+        self, pool_id: str, doc: dict[str, Any], now: float | None, name: str | None = None
+    ) -> None:
+        """Stores ``doc`` (computed members dropped); ``now`` sets LastModifiedDate, None leaves it."""
+        values: dict[str, Any] = {"doc": _stored(doc)}
+        if now is not None:
+            values["modified"] = now
+        if name is not None:
+            values["name"] = name
+        await self.conn.execute(update(pools).where(pools.c.id == pool_id).values(**values))
 
     async def delete(self, pool_id: str) -> None:
         await self.conn.execute(delete(pools).where(pools.c.id == pool_id))
 
-    async def page(self, after: str | None, limit: int) -> list[dict[str, Any]]:
-        """Pools ordered by id, starting after ``after``; returns up to ``limit`` summaries."""
-        query = select(pools.c.id, pools.c.name, pools.c.doc, pools.c.created, pools.c.modified)
+    async def page(self, after: str | None, limit: int, prefix: str | None = None) -> list[dict[str, Any]]:
+        """Pools by id after ``after``, at most ``limit``; only ids starting with ``prefix`` if given.
+
+        The prefix is a range condition (``prefix <= id < prefix'``), so it pages on the primary key index.
+        """
+        query = select(pools)
+        if prefix:
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            query = query.where(pools.c.id >= prefix, pools.c.id < upper)
         if after:
             query = query.where(pools.c.id > after)
         rows = (await self.conn.execute(query.order_by(pools.c.id).limit(limit))).all()
-        return [
-            {**r.doc, "Id": r.id, "Name": r.name, "CreationDate": r.created, "LastModifiedDate": r.modified}
-            for r in rows
-        ]
+        return [_row_doc(r) for r in rows]
 
     async def count_users(self, pool_id: str) -> int:
         query = select(func.count()).select_from(users).where(users.c.pool_id == pool_id)
         return int((await self.conn.execute(query)).scalar_one())
+
+    async def domains_of(self, pool_id: str) -> dict[str, str]:
+        """``{"Domain": prefix, "CustomDomain": name}`` for the pool's domains (either may be absent)."""
+        query = select(domains.c.domain, domains.c.custom).where(domains.c.pool_id == pool_id)
+        out: dict[str, str] = {}
+        for row in (await self.conn.execute(query.order_by(domains.c.domain))).all():
+            out.setdefault("CustomDomain" if row.custom else "Domain", row.domain)
+        return out

@@ -71,27 +71,32 @@ client_secrets = Table(
     Column("created", Float, nullable=False),
 )
 
+# Columns ListUsers keys on use binary ("C") collation on PostgreSQL, so prefix searches can be range
+# conditions whatever the database's default collation (SQLite compares bytes already).
+_Search = String(2048).with_variant(String(2048, collation="C"), "postgresql")
+_Key = String(128).with_variant(String(128, collation="C"), "postgresql")
+
 users = Table(
     "users",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
-    Column("username", String(128), nullable=False),
-    Column("username_key", String(128), nullable=False),  # lower-cased when the pool is case-insensitive
-    Column("sub", String(36), nullable=False),
-    Column("status", String(32), nullable=False),
+    Column("username", _Key, nullable=False),
+    Column("username_key", _Key, nullable=False),  # lower-cased when the pool is case-insensitive
+    Column("sub", String(36).with_variant(String(36, collation="C"), "postgresql"), nullable=False),
+    Column("status", String(32).with_variant(String(32, collation="C"), "postgresql"), nullable=False),
     Column("enabled", Boolean, nullable=False),
     Column("created", Float, nullable=False),
     Column("modified", Float, nullable=False),
     Column("attributes", JSON, nullable=False),  # {name: value}, strings as on the wire
     Column("settings", JSON, nullable=False),  # MFA options and preferences
     # Lower-cased copies of the attributes ListUsers filters on (its comparisons are case-insensitive).
-    Column("f_email", String(2048)),
-    Column("f_phone_number", String(2048)),
-    Column("f_name", String(2048)),
-    Column("f_given_name", String(2048)),
-    Column("f_family_name", String(2048)),
-    Column("f_preferred_username", String(2048)),
+    Column("f_email", _Search),
+    Column("f_phone_number", _Search),
+    Column("f_name", _Search),
+    Column("f_given_name", _Search),
+    Column("f_family_name", _Search),
+    Column("f_preferred_username", _Search),
     # Sign-in aliases: set only while the alias is active (verified where Cognito requires it).
     Column("alias_email", String(2048)),
     Column("alias_phone_number", String(2048)),
@@ -101,6 +106,7 @@ users = Table(
     UniqueConstraint("pool_id", "alias_email"),
     UniqueConstraint("pool_id", "alias_phone_number"),
     UniqueConstraint("pool_id", "alias_preferred_username"),
+    Index(None, "pool_id", "username", "username_key"),
     Index(None, "pool_id", "f_email", "username_key"),
     Index(None, "pool_id", "f_phone_number", "username_key"),
     Index(None, "pool_id", "f_name", "username_key"),
@@ -123,11 +129,25 @@ user_credentials = Table(
     Column("history", JSON, nullable=False),  # earlier [salt, verifier] pairs, newest first
 )
 
+# One-time codes (forgot password, attribute verification, ...), stored hashed; one live code per purpose.
+user_codes = Table(
+    "user_codes",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("purpose", String(32), primary_key=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+# Group names are case-sensitive and listed in name order: binary collation makes that order (and the
+# keyset pages built on it) the same on PostgreSQL as on SQLite.
 groups = Table(
     "groups",
     metadata,
     Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
-    Column("name", String(128), primary_key=True),
+    Column("name", _Key, primary_key=True),
     Column("description", String(2048)),
     Column("role_arn", String(2048)),
     Column("precedence", Integer),
@@ -140,7 +160,7 @@ user_groups = Table(
     metadata,
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("pool_id", String(55), nullable=False),
-    Column("group_name", String(128), primary_key=True),
+    Column("group_name", _Key, primary_key=True),
     ForeignKeyConstraint(["pool_id", "group_name"], ["groups.pool_id", "groups.name"], ondelete="CASCADE"),
     Index(None, "pool_id", "group_name", "user_id"),
 )

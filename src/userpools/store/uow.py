@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from userpools.store.clients import ClientRepo
+from userpools.store.connection import Conn
 from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
@@ -15,7 +14,7 @@ from userpools.store.users import UserRepo
 
 
 class UnitOfWork:
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+    def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
         self.pools = PoolRepo(conn)

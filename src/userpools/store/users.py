@@ -1,10 +1,250 @@
-"""Repository for users."""
+"""Repository for users, their password verifiers and their one-time codes.
+
+Profiles (``users``) are what lists and lookups return; verifiers (``user_credentials``) and codes
+(``user_codes``) are reached only through the explicitly named privileged methods below.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, delete, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+
+from userpools.domain.user import User
+from userpools.store.connection import Conn
+from userpools.store.tables import user_codes, user_credentials, users
+
+_PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
+
+
+class DuplicateUser(Exception):
+    """A username, sub or alias already taken in the pool (a concurrent writer won the race)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user's SRP verifier (a secret: never put it in a response)."""
+
+    salt: str
+    verifier: str
+    temporary: bool
+    expires: float | None
+    set_at: float
+    history: list[list[str]]  # earlier [salt, verifier] pairs, newest first
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    code_hash: str
+    expires: float
+    attempts: int
+    created: float
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row.id,
+        pool_id=row.pool_id,
+        username=row.username,
+        sub=row.sub,
+        status=row.status,
+        enabled=row.enabled,
+        attributes=dict(row.attributes),
+        created=row.created,
+        modified=row.modified,
+        settings=dict(row.settings or {}),
+    )
 
 
 class UserRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
+
+    # --- profiles -------------------------------------------------------------------------------
+    async def insert(self, user: User, username_key: str, index: dict[str, str | None]) -> int:
+        """Stores a new profile; ``index`` holds the derived ``f_*`` / ``alias_*`` columns."""
+        try:
+            result = await self.conn.execute(
+                insert(users)
+                .values(
+                    pool_id=user.pool_id,
+                    username=user.username,
+                    username_key=username_key,
+                    sub=user.sub,
+                    status=user.status,
+                    enabled=user.enabled,
+                    created=user.created,
+                    modified=user.modified,
+                    attributes=user.attributes,
+                    settings=user.settings,
+                    **index,
+                )
+                .returning(users.c.id)
+            )
+        except IntegrityError as exc:
+            raise DuplicateUser(str(exc.orig)) from exc
+        return int(result.scalar_one())
+
+    async def save(self, user: User, index: dict[str, str | None]) -> None:
+        """Writes back a changed profile (status, enabled, attributes, settings, modified)."""
+        statement = (
+            update(users)
+            .where(users.c.id == user.id)
+            .values(
+                status=user.status,
+                enabled=user.enabled,
+                attributes=user.attributes,
+                settings=user.settings,
+                modified=user.modified,
+                **index,
+            )
+        )
+        try:
+            await self.conn.execute(statement)
+        except IntegrityError as exc:
+            raise DuplicateUser(str(exc.orig)) from exc
+
+    async def delete(self, user_id: int) -> None:
+        for table in (user_codes, user_credentials):
+            await self.conn.execute(delete(table).where(table.c.user_id == user_id))
+        await self.conn.execute(delete(users).where(users.c.id == user_id))
+
+    async def _one(self, *conditions: ColumnElement[bool]) -> User | None:
+        row = (await self.conn.execute(select(*_PROFILE).where(*conditions))).first()
+        return _user(row) if row else None
+
+    async def by_username_key(self, pool_id: str, username_key: str) -> User | None:
+        return await self._one(users.c.pool_id == pool_id, users.c.username_key == username_key)
+
+    async def by_alias(self, pool_id: str, attribute: str, key: str) -> User | None:
+        """The user holding the active alias ``attribute`` = ``key`` (email, phone, preferred_username)."""
+        return await self._one(users.c.pool_id == pool_id, users.c[f"alias_{attribute}"] == key)
+
+    async def by_sub(self, pool_id: str, sub: str) -> User | None:
+        return await self._one(users.c.pool_id == pool_id, users.c.sub == sub)
+
+    async def by_id(self, user_id: int) -> User | None:
+        return await self._one(users.c.id == user_id)
+
+    async def page(
+        self,
+        pool_id: str,
+        column: str,
+        condition: tuple[str, Any] | None,
+        after: tuple[Any, str] | None,
+        limit: int,
+    ) -> list[tuple[Any, str, User]]:
+        """Users ordered by (``column``, username_key), after the key ``after``.
+
+        ``condition`` is ``("eq", value)``, ``("prefix", (low, high))`` or ``("in", values)``; the index
+        ``(pool_id, column, username_key)`` answers every form without scanning the pool.
+        Returns ``(column value, username_key, user)`` triples.
+        """
+        rows = (await self.conn.execute(page_query(pool_id, column, condition, after, limit))).all()
+        return [(r.sort_value, r.sort_key, _user(r)) for r in rows]
+
+    # --- credentials (privileged) ---------------------------------------------------------------
+    async def read_password_verifier(self, user_id: int) -> Credentials | None:
+        """Privileged: the user's SRP salt, verifier and password history."""
+        row = (
+            await self.conn.execute(select(user_credentials).where(user_credentials.c.user_id == user_id))
+        ).first()
+        if row is None:
+            return None
+        return Credentials(row.salt, row.verifier, row.temporary, row.expires, row.set_at, list(row.history))
+
+    async def write_password_verifier(
+        self,
+        user_id: int,
+        salt: str,
+        verifier: str,
+        *,
+        temporary: bool,
+        expires: float | None,
+        now: float,
+        keep_history: int,
+    ) -> None:
+        """Privileged: replaces the verifier; the previous one joins the history (``keep_history`` kept)."""
+        current = await self.read_password_verifier(user_id)
+        values = {
+            "salt": salt,
+            "verifier": verifier,
+            "temporary": temporary,
+            "expires": expires,
+            "set_at": now,
+        }
+        if current is None:
+            await self.conn.execute(insert(user_credentials).values(user_id=user_id, history=[], **values))
+            return
+        history = [[current.salt, current.verifier], *current.history][:keep_history]
+        await self.conn.execute(
+            update(user_credentials)
+            .where(user_credentials.c.user_id == user_id)
+            .values(history=history, **values)
+        )
+
+    # --- one-time codes (privileged) ------------------------------------------------------------
+    async def put_code(self, user_id: int, purpose: str, code_hash: str, expires: float, now: float) -> None:
+        """Privileged: stores the (hashed) live code for ``purpose``, replacing any earlier one."""
+        await self.delete_code(user_id, purpose)
+        await self.conn.execute(
+            insert(user_codes).values(
+                user_id=user_id,
+                purpose=purpose,
+                code_hash=code_hash,
+                expires=expires,
+                attempts=0,
+                created=now,
+            )
+        )
+
+    async def read_code(self, user_id: int, purpose: str) -> StoredCode | None:
+        """Privileged: the stored code digest for ``purpose``."""
+        row = (
+            await self.conn.execute(
+                select(user_codes).where(user_codes.c.user_id == user_id, user_codes.c.purpose == purpose)
+            )
+        ).first()
+        return StoredCode(row.code_hash, row.expires, row.attempts, row.created) if row else None
+
+    async def count_code_attempt(self, user_id: int, purpose: str) -> None:
+        await self.conn.execute(
+            update(user_codes)
+            .where(user_codes.c.user_id == user_id, user_codes.c.purpose == purpose)
+            .values(attempts=user_codes.c.attempts + 1)
+        )
+
+    async def delete_code(self, user_id: int, purpose: str) -> None:
+        await self.conn.execute(
+            delete(user_codes).where(user_codes.c.user_id == user_id, user_codes.c.purpose == purpose)
+        )
+
+
+def page_query(
+    pool_id: str, column: str, condition: tuple[str, Any] | None, after: tuple[Any, str] | None, limit: int
+) -> Select[Any]:
+    """The keyset query behind ``UserRepo.page`` (public so tests can check its query plan)."""
+    col = users.c[column]
+    key = users.c.username_key
+    query = select(*_PROFILE, col.label("sort_value"), key.label("sort_key")).where(
+        users.c.pool_id == pool_id
+    )
+    if condition is not None:
+        kind, value = condition
+        if kind == "eq":
+            query = query.where(col == value)
+        elif kind == "prefix":
+            query = query.where(col >= value[0], col < value[1])
+        else:
+            query = query.where(col.in_(value))
+    if column == "username_key" or (condition is not None and condition[0] == "eq"):
+        # One value of ``column``: the index is already in username_key order within it.
+        if after is not None:
+            query = query.where(key > after[1])
+        return query.order_by(key).limit(limit)
+    if after is not None:
+        query = query.where(tuple_(col, key) > tuple_(after[0], after[1]))
+    return query.where(col.is_not(None)).order_by(col, key).limit(limit)

@@ -10,6 +10,7 @@ The pytest plugin (``userpools.testing.plugin``, registered by entry point) offe
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import tempfile
 import threading
@@ -39,19 +40,48 @@ class RunningServer:
     app: Any
 
     def client(self, service: str = "cognito-idp", **kwargs: Any) -> Any:
-        """A boto3 client for this server (dummy credentials, the server's region)."""
+        """A boto3 client for this server: the server's region, its first access key (or dummy ones)."""
         import boto3
         from botocore.config import Config
 
+        keys = self.settings.access_keys
+        key_id, secret = (keys[0].access_key_id, keys[0].secret_access_key) if keys else DUMMY_KEY
         kwargs.setdefault("region_name", self.settings.region)
-        kwargs.setdefault("aws_access_key_id", DUMMY_KEY[0])
-        kwargs.setdefault("aws_secret_access_key", DUMMY_KEY[1])
+        kwargs.setdefault("aws_access_key_id", key_id)
+        kwargs.setdefault("aws_secret_access_key", secret)
         kwargs.setdefault("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
         return boto3.client(service, endpoint_url=self.url, **kwargs)
 
     @property
     def outbox(self) -> Path:
         return self.settings.outbox
+
+
+def _run(srv: Any) -> None:
+    # uvicorn exits the process (SystemExit) when the app fails to start; here it ends the thread.
+    with contextlib.suppress(SystemExit):
+        srv.run()
+
+
+class _StartupWatch:
+    """Passes the app through, keeping the reason of a failed start (e.g. a bad seed) to report it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.failure = ""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def watched(message: Any) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                lines = [line for line in str(message.get("message", "")).splitlines() if line.strip()]
+                self.failure = lines[-1] if lines else "startup failed"
+            await send(message)
+
+        await self.app(scope, receive, watched)
 
 
 @contextmanager
@@ -71,16 +101,17 @@ def server(
         port = overrides.pop("port", None) or free_port()
         settings = Settings(host="127.0.0.1", port=port, data_dir=data_dir or Path(tmp), **overrides)
         app = create_app(settings, clock=clock, random=random)
+        watch = _StartupWatch(app)
         config = uvicorn.Config(
-            app, host=settings.host, port=port, log_level="warning", lifespan="on", access_log=False
+            watch, host=settings.host, port=port, log_level="warning", lifespan="on", access_log=False
         )
         srv = uvicorn.Server(config)
-        thread = threading.Thread(target=srv.run, name=f"userpools-{port}", daemon=True)
+        thread = threading.Thread(target=_run, args=(srv,), name=f"userpools-{port}", daemon=True)
         thread.start()
         deadline = time.monotonic() + 30
         while not srv.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("userpools test server did not start")
+                raise RuntimeError(f"userpools test server did not start: {watch.failure or 'timeout'}")
             time.sleep(0.01)
         try:
             yield RunningServer(url=f"http://127.0.0.1:{port}", settings=settings, app=app)

@@ -1,4 +1,11 @@
-"""``POST /``: the AWS JSON 1.1 endpoint of the cognito-idp API."""
+"""``POST /``: the AWS JSON 1.1 endpoint of the cognito-idp API.
+
+One server answers for a set of regions (``Settings.served_regions``). A signed caller's region is
+the region of its SigV4 credential scope; an unsigned caller (InitiateAuth, SignUp, ...) carries no
+region, so it gets the default one. Pools live in the region their id starts with: a pool id of a
+region the caller is not in is answered as a pool that does not exist, as Cognito's regional
+endpoints do.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,19 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from userpools.errors import InternalErrorException, ServiceError, UnknownOperationException
+from userpools.errors import (
+    InternalErrorException,
+    InvalidSignatureException,
+    SerializationException,
+    ServiceError,
+    UnknownOperationException,
+)
+from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
 from userpools.operations.runner import Runner
 from userpools.protocol import model
@@ -19,6 +34,9 @@ from userpools.protocol.validate import validate
 from userpools.protocol.wire import CONTENT_TYPE, decode_body, encode, error_parts, operation_from_target
 
 log = logging.getLogger("userpools")
+
+# Far above the largest legitimate request (branding assets), far below what would hurt a node.
+MAX_BODY = 8 * 1024 * 1024
 
 
 class ApiEndpoint:
@@ -29,6 +47,8 @@ class ApiEndpoint:
         self.runner = runner
         self.verifier = verifier
         self.default_region = default_region
+        served = runner.services.settings.served_regions
+        self.regions: tuple[str, ...] = (default_region, *(r for r in served if r != default_region))
 
     async def endpoint(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
@@ -47,12 +67,49 @@ class ApiEndpoint:
         op = self.table.get(name)
         if op is None:
             raise UnknownOperationException()
-        raw = await request.body()
+        raw = await _read_body(request)
         region = self.default_region
-        if not model.is_unsigned(name):
+        signed = not model.is_unsigned(name)
+        if signed:
             auth = self.verifier.verify(
                 request.method, str(request.url), request.headers, raw, dt.datetime.now(dt.UTC)
             )
-            region = auth.region
+            region = self._served(auth.region)
         params = validate(model.input_shape(name), decode_body(raw))
+        self._check_pool_region(params, region, signed)
         return encode(await self.runner.run(op, params, request_id, region))
+
+    def _served(self, region: str) -> str:
+        if region not in self.regions:
+            # What a regional AWS endpoint answers to a credential scoped to another region.
+            raise InvalidSignatureException(
+                f"Credential should be scoped to a valid region, not '{region}'. "
+                f"This server serves: {', '.join(self.regions)}."
+            )
+        return region
+
+    def _check_pool_region(self, params: dict[str, Any], region: str, signed: bool) -> None:
+        pool_id = params.get("UserPoolId")
+        if not isinstance(pool_id, str):
+            return
+        prefix = pool_id.partition("_")[0]
+        # A signed call reaches one regional endpoint; an unsigned one may name any served region.
+        if (prefix != region) if signed else (prefix not in self.regions):
+            raise pool_not_found(pool_id)
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> SerializationException:
+    return SerializationException(f"The request body is larger than {MAX_BODY // (1024 * 1024)} MiB.")

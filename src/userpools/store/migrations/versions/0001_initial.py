@@ -53,7 +53,11 @@ def upgrade() -> None:
     op.create_table(
         "groups",
         sa.Column("pool_id", sa.String(length=55), nullable=False),
-        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=128).with_variant(sa.String(length=128, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("description", sa.String(length=2048), nullable=True),
         sa.Column("role_arn", sa.String(length=2048), nullable=True),
         sa.Column("precedence", sa.Integer(), nullable=True),
@@ -109,21 +113,61 @@ def upgrade() -> None:
         "users",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
-        sa.Column("username", sa.String(length=128), nullable=False),
-        sa.Column("username_key", sa.String(length=128), nullable=False),
-        sa.Column("sub", sa.String(length=36), nullable=False),
-        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column(
+            "username",
+            sa.String(length=128).with_variant(sa.String(length=128, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "username_key",
+            sa.String(length=128).with_variant(sa.String(length=128, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "sub",
+            sa.String(length=36).with_variant(sa.String(length=36, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "status",
+            sa.String(length=32).with_variant(sa.String(length=32, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("created", sa.Float(), nullable=False),
         sa.Column("modified", sa.Float(), nullable=False),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
-        sa.Column("f_email", sa.String(length=2048), nullable=True),
-        sa.Column("f_phone_number", sa.String(length=2048), nullable=True),
-        sa.Column("f_name", sa.String(length=2048), nullable=True),
-        sa.Column("f_given_name", sa.String(length=2048), nullable=True),
-        sa.Column("f_family_name", sa.String(length=2048), nullable=True),
-        sa.Column("f_preferred_username", sa.String(length=2048), nullable=True),
+        sa.Column(
+            "f_email",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "f_phone_number",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "f_name",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "f_given_name",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "f_family_name",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "f_preferred_username",
+            sa.String(length=2048).with_variant(sa.String(length=2048, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("alias_email", sa.String(length=2048), nullable=True),
         sa.Column("alias_phone_number", sa.String(length=2048), nullable=True),
         sa.Column("alias_preferred_username", sa.String(length=2048), nullable=True),
@@ -189,6 +233,12 @@ def upgrade() -> None:
         ["pool_id", "status", "username_key"],
         unique=False,
     )
+    op.create_index(
+        op.f("ix_users_pool_id_username_username_key"),
+        "users",
+        ["pool_id", "username", "username_key"],
+        unique=False,
+    )
     op.create_table(
         "client_secrets",
         sa.Column("secret_id", sa.String(length=128), nullable=False),
@@ -218,6 +268,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
     )
     op.create_table(
+        "user_codes",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_codes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "purpose", name=op.f("pk_user_codes")),
+    )
+    op.create_table(
         "user_credentials",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("salt", sa.String(length=128), nullable=False),
@@ -235,7 +298,11 @@ def upgrade() -> None:
         "user_groups",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
-        sa.Column("group_name", sa.String(length=128), nullable=False),
+        sa.Column(
+            "group_name",
+            sa.String(length=128).with_variant(sa.String(length=128, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["pool_id", "group_name"],
             ["groups.pool_id", "groups.name"],

@@ -1,0 +1,47 @@
+"""The one thing repositories need from a connection: ``await conn.execute(statement, params)``.
+
+PostgreSQL gets SQLAlchemy's AsyncConnection (asyncpg). SQLite gets ``SyncConnection``: the sqlite3 driver
+called directly on the event-loop thread. An indexed SQLite lookup takes microseconds, while aiosqlite's
+hand-off to a worker thread per statement costs far more than the query itself under load (measured:
+DescribeUserPool 480 ops/s with aiosqlite vs 1,790 ops/s direct, 16 concurrent clients; see
+docs/benchmarks.md), so the thread buys nothing for an embedded file database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection, Result
+from sqlalchemy.sql.base import Executable
+
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
+
+
+class Conn(Protocol):
+    async def execute(self, statement: Executable, parameters: Params = None) -> Result[Any]: ...
+
+    def begin_nested(self) -> AbstractAsyncContextManager[Any]:
+        """A savepoint: rolled back alone when its block raises, so the outer transaction stays usable."""
+        ...
+
+
+class SyncConnection:
+    """An awaitable face over a synchronous SQLAlchemy connection (SQLite on the loop thread)."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, statement: Executable, parameters: Params = None) -> Result[Any]:
+        return self.conn.execute(statement, parameters)
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[Any]:
+        with self.conn.begin_nested() as savepoint:
+            yield savepoint
+
+    def begin_nested(self) -> AbstractAsyncContextManager[Any]:
+        return self._savepoint()

@@ -1,0 +1,73 @@
+"""The AWS CLI, unchanged, against a live server (--endpoint-url, dummy credentials)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from userpools.testing import RunningServer
+
+AWS = str(Path(sys.executable).with_name("aws"))
+
+
+def aws(live: RunningServer, *args: str) -> Any:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {
+        "AWS_ACCESS_KEY_ID": "AKIDAWSCLI",
+        "AWS_SECRET_ACCESS_KEY": "aws-cli-secret",
+        "AWS_DEFAULT_REGION": live.settings.region,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_PAGER": "",
+    }
+    result = subprocess.run(
+        [AWS, "cognito-idp", *args, "--endpoint-url", live.url, "--output", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if result.stdout.strip() else {}
+
+
+def test_pool_client_user_round_trip(live: RunningServer) -> None:
+    pool = aws(live, "create-user-pool", "--pool-name", "cli-pool")["UserPool"]
+    pool_id = pool["Id"]
+    client = aws(
+        live, "create-user-pool-client", "--user-pool-id", pool_id, "--client-name", "cli-client",
+        "--explicit-auth-flows", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+    )["UserPoolClient"]  # fmt: skip
+    user = aws(
+        live, "admin-create-user", "--user-pool-id", pool_id, "--username", "cli-user",
+        "--user-attributes", "Name=email,Value=cli@example.com", "--message-action", "SUPPRESS",
+    )["User"]  # fmt: skip
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+
+    # --max-results pages through the server's NextToken; the CLI collects every page.
+    pools = aws(live, "list-user-pools", "--max-results", "60")["UserPools"]
+    assert pool_id in [p["Id"] for p in pools]
+    clients = aws(live, "list-user-pool-clients", "--user-pool-id", pool_id)["UserPoolClients"]
+    assert [(c["ClientId"], c["ClientName"]) for c in clients] == [(client["ClientId"], "cli-client")]
+    users = aws(live, "list-users", "--user-pool-id", pool_id)["Users"]
+    assert [u["Username"] for u in users] == ["cli-user"]
+    attrs = {a["Name"]: a["Value"] for a in users[0]["Attributes"]}
+    assert attrs["email"] == "cli@example.com"
+
+
+def test_cli_reports_service_errors(live: RunningServer) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y", "AWS_CONFIG_FILE": "/dev/null"}
+    result = subprocess.run(
+        [AWS, "cognito-idp", "describe-user-pool", "--user-pool-id", "us-east-1_missing0",
+         "--endpoint-url", live.url, "--region", "us-east-1"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "ResourceNotFoundException" in result.stderr
+    assert "User pool us-east-1_missing0 does not exist." in result.stderr

@@ -1,0 +1,3 @@
+from protocol_support import endpoint, make_endpoint
+
+__all__ = ["endpoint", "make_endpoint"]
