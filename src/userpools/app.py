@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
+from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
 from userpools.operations.context import Services
 from userpools.operations.registry import table
 from userpools.operations.runner import Runner
@@ -51,15 +52,23 @@ def make_sender(kind: str, settings: Settings, clock: Clock) -> Sender:
     raise ValueError(f"unknown sender {kind!r}")
 
 
+def master_key(settings: Settings) -> bytes:
+    if settings.master_key:
+        return decode_master_key(settings.master_key)
+    return load_or_create_master_key(settings.data_dir / "master.key")
+
+
 def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Starlette:
     settings.check()
     clock = clock or SystemClock()
+    random = random or SystemRandom()
     services = Services(
         settings=settings,
         clock=clock,
-        random=random or SystemRandom(),
+        random=random,
         email=make_sender(settings.email_sender, settings, clock),
         sms=make_sender(settings.sms_sender, settings, clock),
+        sealer=Sealer(master_key(settings), random),
     )
     database = Database(settings.database_url)
     runner = Runner(services, database)

@@ -43,6 +43,9 @@ class Settings:
     smtp_ssl: bool = False
     smtp_from: str = "no-reply@verificationemail.com"
     seed: Path | None = None
+    # Base64 of 32 bytes. Seals signing keys and challenge sessions; every node of one deployment needs the
+    # same one. Empty: read (or create once) data_dir/master.key, fine for a single node.
+    master_key: str = ""
     log_level: str = "info"
     extra: Mapping[str, str] = field(default_factory=dict)
 

@@ -224,6 +224,7 @@ async def test_contract_helpers_on_both_stores(database: Database, tmp_path: Any
     """create_user / load_user / user_type as other families (seeding, groups) call them."""
     from userpools.adapters.outbox import ConsoleSender
     from userpools.config import Settings
+    from userpools.crypto.sealing import Sealer
     from userpools.crypto.srp import verify_password
     from userpools.errors import InvalidPasswordException, UserNotFoundException
     from userpools.operations.context import Context, Services
@@ -231,7 +232,12 @@ async def test_contract_helpers_on_both_stores(database: Database, tmp_path: Any
     from userpools.ports import FakeClock, SystemRandom
 
     services = Services(
-        Settings(data_dir=tmp_path), FakeClock(), SystemRandom(), ConsoleSender(), ConsoleSender()
+        Settings(data_dir=tmp_path),
+        FakeClock(),
+        SystemRandom(),
+        ConsoleSender(),
+        ConsoleSender(),
+        Sealer(bytes(32), SystemRandom()),
     )
     pool = {"Id": POOL, "AliasAttributes": ["email"]}
     async with database.unit_of_work(write=True) as uow:

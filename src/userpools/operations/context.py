@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from userpools.config import Settings
+from userpools.crypto.sealing import Sealer
 from userpools.ports import Clock, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
 
@@ -17,6 +18,7 @@ class Services:
     random: Random
     email: Sender
     sms: Sender
+    sealer: Sealer
 
 
 @dataclass

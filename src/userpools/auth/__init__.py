@@ -1,0 +1,1 @@
+"""Sign-in: the InitiateAuth / RespondToAuthChallenge state machine, sessions, secret hashes, tokens."""

@@ -1,0 +1,84 @@
+"""Authenticated encryption of small server-side state with keys derived from the master key.
+
+Sealed values (challenge sessions, SRP state in SECRET_BLOCK, signing keys at rest) let any node continue
+a flow without shared memory. Each purpose gets its own HKDF-derived AES-256-GCM key, so a value sealed
+for one purpose can never be opened as another.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import stat
+from functools import cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from userpools.ports import Random
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+
+
+class Sealer:
+    def __init__(self, master_key: bytes, random: Random) -> None:
+        if len(master_key) != KEY_BYTES:
+            raise ValueError("the master key must be 32 bytes")
+        self._master = master_key
+        self._random = random
+
+    @cache  # noqa: B019 - one Sealer per process; the cache holds a few derived keys
+    def _aead(self, purpose: str) -> AESGCM:
+        return AESGCM(self.derive(purpose))
+
+    def derive(self, purpose: str, length: int = KEY_BYTES) -> bytes:
+        """A key for ``purpose`` (also usable as an HMAC key, e.g. for one-time code digests)."""
+        hkdf = HKDF(
+            algorithm=hashes.SHA256(), length=length, salt=None, info=b"userpools:" + purpose.encode()
+        )
+        return hkdf.derive(self._master)
+
+    def seal(self, purpose: str, plaintext: bytes, associated: bytes = b"") -> str:
+        nonce = self._random.token_bytes(NONCE_BYTES)
+        sealed = nonce + self._aead(purpose).encrypt(nonce, plaintext, associated)
+        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
+    def open(self, purpose: str, token: str, associated: bytes = b"") -> bytes | None:
+        """The plaintext, or None when ``token`` was not sealed by this key for this purpose."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) <= NONCE_BYTES:
+            return None
+        try:
+            return self._aead(purpose).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)
+        except InvalidTag:
+            return None
+
+
+def decode_master_key(text: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("USERPOOLS_MASTER_KEY must be base64 of 32 random bytes") from None
+    if len(key) != KEY_BYTES:
+        raise ValueError("USERPOOLS_MASTER_KEY must be base64 of 32 random bytes")
+    return key
+
+
+def load_or_create_master_key(path: Path) -> bytes:
+    """The key in ``path``, created (mode 0600) with fresh random bytes the first time."""
+    if path.exists():
+        return decode_master_key(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(KEY_BYTES)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(base64.b64encode(key).decode() + "\n")
+    return key
