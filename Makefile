@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The real client libraries (amazon-cognito-identity-js, aws-amplify, aws-jwt-verify) that tests/clients
+# drives; pinned by package-lock.json. Without Node the tests skip locally and fail in CI.
+JS_DIR := tests/clients/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed
 
 .PHONY: install serve test lint format docs clean
 
@@ -13,7 +17,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(JS_DIR) && npm ci --no-audit --no-fund && touch node_modules/.installed; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm not found: Node.js 20+ is needed for the client-library tests" >&2; exit 1; \
+	else \
+		echo "npm not found: the client-library tests (tests/clients, Node.js 20+) will be skipped"; \
+	fi
+
+install: $(STAMP) $(JS_STAMP)
 
 serve: $(STAMP)
 	$(BIN)/userpools serve $(ARGS)
@@ -27,11 +40,11 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests tools
 	$(BIN)/ruff check --fix src tests tools
 
-test: $(STAMP) lint
+test: $(STAMP) $(JS_STAMP) lint
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python tools/gen_operations_doc.py
 
 clean:
-	rm -rf $(VENV) .userpools
+	rm -rf $(VENV) .userpools $(JS_DIR)/node_modules

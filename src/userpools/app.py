@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
 
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
@@ -20,24 +19,11 @@ from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import ui_images
+from userpools.web import ui_images, wellknown
 from userpools.web.api import ApiEndpoint
+from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
 
 log = logging.getLogger("userpools")
-
-# Browser SDKs (amazon-cognito-identity-js, Amplify) call the API directly.
-CORS_HEADERS = [
-    "x-amz-target",
-    "x-amz-user-agent",
-    "content-type",
-    "authorization",
-    "x-amz-date",
-    "x-amz-security-token",
-    "cache-control",
-    "amz-sdk-invocation-id",
-    "amz-sdk-request",
-]
-EXPOSED_HEADERS = ["x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "Date"]
 
 
 def make_sender(kind: str, settings: Settings, clock: Clock) -> Sender:
@@ -58,7 +44,7 @@ def master_key(settings: Settings) -> bytes:
     return load_or_create_master_key(settings.data_dir / "master.key")
 
 
-def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Starlette:
+def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Root:
     settings.check()
     clock = clock or SystemClock()
     random = random or SystemRandom()
@@ -95,14 +81,14 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[Route("/", api.endpoint, methods=["POST"]), ui_images.route],
+        routes=[ui_images.route, *wellknown.routes],
         middleware=[
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
-                allow_methods=["POST"],
-                allow_headers=CORS_HEADERS,
-                expose_headers=EXPOSED_HEADERS,
+                allow_methods=["GET", "POST"],
+                allow_headers=list(CORS_HEADERS),
+                expose_headers=EXPOSED_HEADERS.split(","),
                 max_age=600,
             )
         ],
@@ -111,4 +97,4 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.services = services
     app.state.database = database
     app.state.runner = runner
-    return app
+    return Root(api, app, Cors(settings.cors_origins))

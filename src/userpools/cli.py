@@ -1,4 +1,4 @@
-"""``userpools`` command line: serve, outbox."""
+"""``userpools`` command line: serve, outbox, keys rotate."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         loop="auto",
         http="auto",
+        server_header=False,
     )
     return 0
 
@@ -70,6 +71,48 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_rotate(args: argparse.Namespace) -> int:
+    """Adds a new signing key pair to a pool; older public keys stay in its JWKS (see docs/tokens.md)."""
+    import asyncio
+
+    settings = config.from_env(db=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
+    if not settings.master_key and not (settings.data_dir / "master.key").exists():
+        print(
+            f"userpools: no master key (USERPOOLS_MASTER_KEY or {settings.data_dir / 'master.key'}): "
+            "it must be the server's, or its signing keys can't be used",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        kids = asyncio.run(_rotate(settings, args.pool))
+    except LookupError as exc:
+        print(f"userpools: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.pool}: new signing keys (id token {kids['id']}, access token {kids['access']})")
+    return 0
+
+
+async def _rotate(settings: config.Settings, pool_id: str) -> dict[str, str]:
+    from userpools.app import master_key
+    from userpools.auth import keyring
+    from userpools.crypto.sealing import Sealer
+    from userpools.ports import SystemClock, SystemRandom
+    from userpools.store.database import Database
+
+    database = Database(settings.database_url)
+    await database.start()
+    random = SystemRandom()
+    try:
+        async with database.unit_of_work(True) as uow:
+            if not await uow.pools.exists(pool_id):
+                raise LookupError(f"user pool {pool_id} does not exist in {settings.database_url}")
+            sealer = Sealer(master_key(settings), random)
+            created = await keyring.rotate(uow, sealer, random, SystemClock().now(), pool_id)
+    finally:
+        await database.close()
+    return {key.use: key.kid for key in created}
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="userpools", description="Self-hosted Amazon Cognito User Pools.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -89,7 +132,11 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--account-id", help="account id used in ARNs (default 000000000000)")
     s.add_argument("--public-url", help="base URL clients reach (token issuer, pre-signed URLs)")
-    s.add_argument("--auth", choices=["local", "strict"], help="SigV4 checking (default: local on loopback)")
+    s.add_argument(
+        "--auth",
+        choices=["local", "strict", "off"],
+        help="SigV4 checking (default: local on loopback; off = unsigned admin calls too, loopback only)",
+    )
     s.add_argument("--seed", help="YAML or JSON file of pools, clients and users to create at start")
     s.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     s.set_defaults(func=_serve)
@@ -100,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--file", help="outbox file (default .userpools/outbox.jsonl)")
     o.add_argument("--json", action="store_true", help="one JSON object a line")
     o.set_defaults(func=_outbox)
+    k = sub.add_parser("keys", help="manage token signing keys").add_subparsers(dest="action", required=True)
+    r = k.add_parser("rotate", help="add a new signing key pair to a pool (issued tokens stay valid)")
+    r.add_argument("pool", help="user pool id")
+    r.add_argument("--db", help="SQLite file path or postgresql://... URL (default: the server's)")
+    r.add_argument("--data-dir", help="directory of the default database and master key (default .userpools)")
+    r.set_defaults(func=_keys_rotate)
     return p
 
 

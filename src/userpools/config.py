@@ -29,7 +29,10 @@ class Settings:
     regions: tuple[str, ...] = ()  # further regions served; USERPOOLS_REGION=us-east-1,eu-west-1
     account_id: str = "000000000000"
     public_url: str = ""  # empty: http://{host}:{port}
-    auth: str = ""  # "local" | "strict"; empty: local on loopback, strict elsewhere
+    # Token issuer: empty = {base_url}/{poolId}; "aws" = https://cognito-idp.{region}.amazonaws.com/{poolId};
+    # or a base URL (https://auth.example.com) = {that URL}/{poolId}.
+    issuer: str = ""
+    auth: str = ""  # "local" | "strict" | "off"; empty: local on loopback, strict elsewhere
     access_keys: tuple[AccessKey, ...] = ()
     cors_origins: tuple[str, ...] = ("*",)
     email_sender: str = "file"  # console | file | smtp
@@ -66,6 +69,12 @@ class Settings:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
 
+    def issuer_of(self, pool_id: str) -> str:
+        """The ``iss`` of the pool's tokens (see ``issuer``)."""
+        if self.issuer == "aws":
+            return f"https://cognito-idp.{pool_id.partition('_')[0]}.amazonaws.com/{pool_id}"
+        return f"{(self.issuer.rstrip('/') or self.base_url)}/{pool_id}"
+
     @property
     def outbox(self) -> Path:
         return self.outbox_path or self.data_dir / "outbox.jsonl"
@@ -92,8 +101,12 @@ class Settings:
 
     def check(self) -> None:
         """Refuse settings that would expose an unauthenticated admin API."""
-        if self.auth not in ("", "local", "strict"):
-            raise ValueError(f"--auth must be 'local' or 'strict', not {self.auth!r}")
+        if self.auth not in ("", "local", "strict", "off"):
+            raise ValueError(f"--auth must be 'local', 'strict' or 'off', not {self.auth!r}")
+        if self.auth == "off" and not self.is_loopback:
+            raise ValueError("--auth off (no signature needed at all) is only allowed on a loopback address")
+        if self.issuer not in ("", "aws") and not self.issuer.startswith(("https://", "http://")):
+            raise ValueError(f"USERPOOLS_ISSUER must be empty, 'aws' or an http(s) URL, not {self.issuer!r}")
         if self.email_sender not in ("console", "file", "smtp"):
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.sms_sender not in ("console", "file"):

@@ -116,11 +116,6 @@ def test_custom_domain_must_be_a_subdomain(idp: Any, pool_id: str) -> None:
     assert code_of(exc) == "InvalidParameterException"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the generic model validator enforces DomainType's pattern, which has no dots, so FQDN custom "
-    "domains are refused before the handler runs (Cognito itself accepts them)",
-)
 def test_custom_domain_lifecycle(idp: Any, pool_id: str) -> None:
     domain = f"auth{os.getpid()}-{next(_n)}.example.com"
     created = idp.create_user_pool_domain(

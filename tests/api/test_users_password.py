@@ -113,7 +113,9 @@ def test_reset_password_sends_a_hashed_code(idp: Any, pool_id: str, live: Runnin
             (pool_id, "forgot_password"),
         ).fetchone()
     assert (
-        row["code_hash"] == code_digest("forgot_password", sub["sub"], code) and code not in row["code_hash"]
+        row["code_hash"]
+        == code_digest(live.app.state.services.sealer.derive("codes"), "forgot_password", sub["sub"], code)
+        and code not in row["code_hash"]
     )
     assert row["expires"] - row["created"] == 3600 and row["attempts"] == 0
 

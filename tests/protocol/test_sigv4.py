@@ -13,7 +13,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from protocol_support import STRICT_KEY, Endpoint, MakeEndpoint, error_of
 
-from userpools.config import AccessKey
+from userpools.config import AccessKey, Settings
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.testing import server
 
@@ -224,3 +224,15 @@ def test_a_pool_of_the_caller_region_is_served(two_regions: Endpoint) -> None:
     response = two_regions.call("DescribeUserPool", raw=raw, headers=headers, auth=headers["authorization"])
     assert response.status_code == 200
     assert two_regions.runner.calls == [("DescribeUserPool", {"UserPoolId": "eu-west-1_abc"}, "eu-west-1")]
+
+
+def test_off_mode_accepts_unsigned_admin_calls(make_endpoint: MakeEndpoint) -> None:
+    endpoint = make_endpoint(auth="off")
+    assert endpoint.call("ListUserPools", {"MaxResults": 1}, auth=None).status_code == 200
+    # A signed call still gets its region from the credential scope.
+    assert endpoint.call("ListUserPools", {"MaxResults": 1}).status_code == 200
+
+
+def test_off_mode_is_refused_off_loopback() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        Settings(host="0.0.0.0", auth="off").check()

@@ -92,10 +92,12 @@ def test_salt_must_be_16_bytes() -> None:
         srp.new_verifier(b"short", "us-east-1_X", "u", "p")
 
 
-def test_code_digest_is_bound_to_user_and_purpose() -> None:
-    digest = code_digest("forgot_password", "sub-1", "123456")
-    assert code_matches(digest, "forgot_password", "sub-1", "123456")
-    assert not code_matches(digest, "forgot_password", "sub-1", "123457")
-    assert not code_matches(digest, "verify_email", "sub-1", "123456")
-    assert not code_matches(digest, "forgot_password", "sub-2", "123456")
+def test_code_digest_is_bound_to_user_purpose_and_key() -> None:
+    key = b"k" * 32
+    digest = code_digest(key, "forgot_password", "sub-1", "123456")
+    assert code_matches(key, digest, "forgot_password", "sub-1", "123456")
+    assert not code_matches(key, digest, "forgot_password", "sub-1", "123457")
+    assert not code_matches(key, digest, "verify_email", "sub-1", "123456")
+    assert not code_matches(key, digest, "forgot_password", "sub-2", "123456")
+    assert not code_matches(b"x" * 32, digest, "forgot_password", "sub-1", "123456")
     assert "123456" not in digest

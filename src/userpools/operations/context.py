@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
+from userpools.errors import ServiceError
 from userpools.ports import Clock, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
 
@@ -28,6 +29,7 @@ class Context:
     request_id: str
     region: str
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    committed_failure: ServiceError | None = None
 
     @property
     def settings(self) -> Settings:
@@ -45,3 +47,12 @@ class Context:
         """Queues a message to go out only once the transaction has committed."""
         sender = self.services.email if message.channel == "email" else self.services.sms
         self.after_commit.append(lambda: sender.send(message))
+
+    def fail_after_commit(self, error: ServiceError) -> ServiceError:
+        """Marks ``error`` as one whose writes still commit (failed-attempt counters); raise what it returns.
+
+        ``raise ctx.fail_after_commit(CodeMismatchException(...))``: the runner commits the transaction,
+        runs the after-commit hooks, then answers with ``error``.
+        """
+        self.committed_failure = error
+        return error

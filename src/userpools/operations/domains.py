@@ -9,6 +9,7 @@ generated, the certificate ARN is stored as given, and the domain is ``ACTIVE`` 
 
 from __future__ import annotations
 
+import re
 import string
 import time
 from typing import Any
@@ -31,6 +32,9 @@ def _cloudfront(ctx: Context) -> str:
     return "d" + "".join(ctx.random.choice(_CLOUDFRONT) for _ in range(13)) + ".cloudfront.net"
 
 
+_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$")
+
+
 def _check_custom(domain: str) -> None:
     labels = domain.split(".")
     bad = (
@@ -46,6 +50,12 @@ def _check_custom(domain: str) -> None:
 
 
 def _check_prefix(domain: str) -> None:
+    # The model's DomainType pattern: validation lets dotted names through for custom domains only.
+    if not _PREFIX.fullmatch(domain):
+        raise InvalidParameterException(
+            "1 validation error detected: Value '" + domain + "' at 'domain' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: " + _PREFIX.pattern
+        )
     for word in _RESERVED_WORDS:
         if word in domain:
             raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")

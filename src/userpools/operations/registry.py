@@ -33,6 +33,12 @@ FAMILIES = (
     "users_list",
     "tags",
     "pool_mfa",
+    "tokens",
+    "signup",
+    "recovery",
+    "user_settings",
+    "self_service",
+    "auth",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from userpools.errors import CodeDeliveryFailureException
+from userpools.errors import CodeDeliveryFailureException, ServiceError
 from userpools.operations.context import Context, Services
 from userpools.operations.registry import Operation
 from userpools.store.database import Database
@@ -23,7 +23,12 @@ class Runner:
     ) -> dict[str, Any]:
         async with self.database.unit_of_work(op.write) as uow:
             ctx = Context(self.services, uow, request_id, region)
-            result = await op.handler(ctx, params)
+            try:
+                result = await op.handler(ctx, params)
+            except ServiceError as exc:
+                if exc is not ctx.committed_failure:
+                    raise
+                result = {}  # leaving the block normally commits what the handler counted
         for hook in ctx.after_commit:
             try:
                 await hook()
@@ -31,4 +36,6 @@ class Runner:
                 # The change is committed; the caller learns that delivery failed, as with Cognito.
                 log.exception("message delivery failed for %s", op.name)
                 raise CodeDeliveryFailureException(f"Unable to deliver message: {exc}") from exc
+        if ctx.committed_failure is not None:
+            raise ctx.committed_failure
         return result

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpools.crypto import code_digest
 from userpools.domain import messages
 from userpools.domain.attributes import check_deletes, check_writes, from_wire, missing_required
 from userpools.domain.password_policy import generate_password
 from userpools.domain.user import FORCE_CHANGE_PASSWORD, User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import InvalidParameterException, UnsupportedUserStateException
+from userpools.operations import user_codes
 from userpools.operations.context import Context
 from userpools.operations.pools import load_pool
 from userpools.operations.registry import operation
 from userpools.operations.users_core import (
-    DAY,
     check_password,
     insert_user,
     load_user,
@@ -32,7 +31,6 @@ from userpools.operations.users_core import (
 from userpools.ports import Message
 
 _MEDIUM_ATTRIBUTE = {"EMAIL": "email", "SMS": "phone_number"}
-VERIFICATION_CODE_TTL = DAY
 
 
 @operation("AdminCreateUser", write=True)
@@ -124,16 +122,7 @@ async def admin_update_user_attributes(ctx: Context, req: dict[str, Any]) -> dic
 
 
 async def _send_verification_code(ctx: Context, rules: PoolRules, user: User, attribute: str) -> None:
-    code = "".join(ctx.random.choice("0123456789") for _ in range(6))
-    purpose = messages.verify_purpose(attribute)
-    now = ctx.now
-    await ctx.uow.users.put_code(
-        user.id, purpose, code_digest(purpose, user.sub, code), now + VERIFICATION_CODE_TTL, now
-    )
-    channel = "email" if attribute == "email" else "sms"
-    subject, template = messages.code_message(rules.verification_template, channel)
-    body = messages.render(template, code=code, username=user.username)
-    ctx.send_later(_message(rules, user, channel, body, subject, "verification"))
+    await user_codes.send(ctx, rules, user, attribute, messages.verify_purpose(attribute), "verification")
 
 
 @operation("AdminDeleteUserAttributes", write=True)

@@ -1,8 +1,9 @@
 """Who may call what: SigV4 on every operation the model does not mark unauthenticated.
 
 ``local`` mode accepts any well-formed SigV4 Authorization header (SDKs always sign, usually with
-dummy keys) and refuses a missing one. ``strict`` mode recomputes the signature with botocore's own
-signer against the configured access keys.
+dummy keys) and refuses a missing one. ``off`` (loopback only, opt-in) also accepts unsigned calls,
+for curl scripts and load generators that do not sign. ``strict`` mode recomputes the signature with
+botocore's own signer against the configured access keys.
 """
 
 from __future__ import annotations
@@ -71,8 +72,12 @@ class SigV4Verifier:
 
     def verify(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes, now: dt.datetime
-    ) -> Authorization:
-        auth = parse_authorization(headers.get("authorization"))
+    ) -> Authorization | None:
+        """The caller's parsed credential scope; None only in ``off`` mode for an unsigned call."""
+        header = headers.get("authorization")
+        if self.mode == "off" and not header:
+            return None
+        auth = parse_authorization(header)
         if self.mode != "strict":
             return auth
         secret = self.keys.get(auth.access_key_id)

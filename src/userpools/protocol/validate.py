@@ -23,6 +23,14 @@ def _pattern(pattern: str) -> Any:
     return regex.compile(pattern)
 
 
+# The one place the published model is stricter than the service: DomainType's pattern allows a single
+# label, yet CreateUserPoolDomain takes custom domains such as auth.example.com (the developer guide's own
+# example). Applied only to that shape; every other constraint comes from the model as published.
+_SERVICE_PATTERNS = {
+    "DomainType": r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$"
+}
+
+
 def _member_path(parent: str, name: str) -> str:
     part = name[:1].lower() + name[1:]
     return f"{parent}.{part}" if parent else part
@@ -101,7 +109,7 @@ class _Validator:
         enum = shape.enum
         if enum and value not in enum:
             self.fail(shape, path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = shape.metadata.get("pattern")
+        pattern = _SERVICE_PATTERNS.get(shape.name) or shape.metadata.get("pattern")
         if pattern and value and not _pattern(pattern).fullmatch(value):
             self.fail(shape, path, value, f"Member must satisfy regular expression pattern: {pattern}")
         return value

@@ -28,14 +28,22 @@ class Conn(Protocol):
 
 
 class SyncConnection:
-    """An awaitable face over a synchronous SQLAlchemy connection (SQLite on the loop thread)."""
+    """An awaitable face over a synchronous SQLAlchemy connection (SQLite on the loop thread).
 
-    __slots__ = ("conn",)
+    ``readonly`` connections run outside any SQL transaction (see Database._read_unit), so a write there
+    would commit on its own: it is refused, which makes an operation registered ``write=False`` that
+    writes fail loudly in tests instead of losing atomicity.
+    """
 
-    def __init__(self, conn: Connection) -> None:
+    __slots__ = ("conn", "readonly")
+
+    def __init__(self, conn: Connection, readonly: bool = False) -> None:
         self.conn = conn
+        self.readonly = readonly
 
     async def execute(self, statement: Executable, parameters: Params = None) -> Result[Any]:
+        if self.readonly and getattr(statement, "is_dml", False):
+            raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
         return self.conn.execute(statement, parameters)
 
     @asynccontextmanager

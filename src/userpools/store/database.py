@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
+from userpools.store.pool_cache import PoolCache
 from userpools.store.uow import UnitOfWork
 
 T = TypeVar("T")
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns (pool, client and user documents) are decoded on nearly every request.
+_JSON: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
 
 
 class Database:
@@ -28,10 +38,13 @@ class Database:
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
         self._async: AsyncEngine | None = None
+        self._reader: Connection | None = None
+        # Only a store this process owns alone may cache pools (see store/pool_cache.py).
+        self.pool_cache = PoolCache() if self.is_sqlite else None
         if self.is_sqlite:
             self._sync = _sqlite_engine(url)
         else:
-            self._async = create_async_engine(url, pool_size=10, max_overflow=20)
+            self._async = create_async_engine(url, pool_size=10, max_overflow=20, **_JSON)
         # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
@@ -47,15 +60,35 @@ class Database:
         async with self._async.begin() as aconn:
             return await aconn.run_sync(fn)
 
+    def _read_unit(self) -> UnitOfWork:
+        """Read-only units of work on SQLite share one connection and open no SQL transaction.
+
+        Every statement runs on the loop thread and reads the latest commit (WAL), and each result is
+        consumed before the next await, so sharing is safe; it saves a pool check-out, BEGIN and COMMIT
+        per request. Writes are refused on it (SyncConnection.readonly), so nothing needs rolling back.
+        """
+        if self._reader is None or self._reader.invalidated or self._reader.closed:
+            assert self._sync is not None
+            self._reader = self._sync.connect().execution_options(userpools_begin="")
+        return UnitOfWork(SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache)
+
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._sync is not None:
             self._sync.dispose()
         if self._async is not None:
             await self._async.dispose()
 
-    @asynccontextmanager
-    async def unit_of_work(self, write: bool) -> AsyncIterator[UnitOfWork]:
+    def unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
+        if self._sync is not None and not write:
+            return _Ready(self._read_unit())
+        return self._unit_of_work(write)
+
+    @asynccontextmanager
+    async def _unit_of_work(self, write: bool) -> AsyncIterator[UnitOfWork]:
         if self._write_lock is not None and write:
             async with self._write_lock, self._transaction(write) as uow:
                 yield uow
@@ -67,13 +100,34 @@ class Database:
     async def _transaction(self, write: bool) -> AsyncIterator[UnitOfWork]:
         if self._sync is not None:
             with self._sync.connect() as raw:
-                conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE") if write else raw
+                conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE")
                 with conn.begin():
-                    yield UnitOfWork(SyncConnection(conn), dialect=self.dialect)
+                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache)
+                    yield uow
+            for hook in uow.on_commit:
+                hook()
             return
         assert self._async is not None
         async with self._async.connect() as aconn, aconn.begin():
-            yield UnitOfWork(aconn, dialect=self.dialect)
+            uow = UnitOfWork(aconn, self.dialect)
+            yield uow
+        for hook in uow.on_commit:
+            hook()
+
+
+class _Ready:
+    """An already-open read unit: a plain class, cheaper than a generator-based context manager."""
+
+    __slots__ = ("uow",)
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self.uow
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -81,7 +135,15 @@ def _sqlite_engine(url: str) -> Engine:
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     sync_url = url.replace("sqlite+aiosqlite:", "sqlite:", 1)
-    engine = create_engine(sync_url, pool_size=8, max_overflow=16, connect_args={"check_same_thread": False})
+    engine = create_engine(
+        sync_url,
+        pool_size=8,
+        max_overflow=16,
+        # Every unit of work ends in an explicit commit or rollback, so no reset is needed on check-in.
+        pool_reset_on_return=None,
+        connect_args={"check_same_thread": False},
+        **_JSON,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -94,6 +156,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(conn.get_execution_options().get("userpools_begin", "BEGIN"))
+        statement = conn.get_execution_options().get("userpools_begin", "BEGIN")
+        if statement:
+            conn.exec_driver_sql(statement)
 
     return engine

@@ -6,17 +6,23 @@ on read; members computed on read (EstimatedNumberOfUsers, Domain, CustomDomain)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from userpools.store.connection import Conn
+from userpools.store.pool_cache import PoolCache
 from userpools.store.tables import domains, pools, users
 
 # Members kept in columns or computed on read, so never part of the stored JSON.
 _NOT_STORED = frozenset(
     ("Id", "Name", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "Domain", "CustomDomain")
 )
+
+
+OnCommit = list[Callable[[], None]]
+_GET = select(pools).where(pools.c.id == bindparam("pool_id"))
 
 
 def _stored(doc: dict[str, Any]) -> dict[str, Any]:
@@ -34,18 +40,40 @@ def _row_doc(row: Any) -> dict[str, Any]:
 
 
 class PoolRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, cache: PoolCache | None = None, on_commit: OnCommit | None = None) -> None:
         self.conn = conn
+        self.cache = cache
+        self.on_commit = on_commit
+        self._written: set[str] = set()  # pools this transaction changed: the cache is stale for them
+
+    def _wrote(self, pool_id: str) -> None:
+        if self.cache is not None and pool_id not in self._written:
+            self._written.add(pool_id)
+            cache = self.cache
+            if self.on_commit is not None:
+                self.on_commit.append(lambda: cache.changed(pool_id))
 
     async def insert(self, pool_id: str, name: str, doc: dict[str, Any], now: float) -> None:
+        self._wrote(pool_id)
         await self.conn.execute(
             insert(pools).values(id=pool_id, name=name, doc=_stored(doc), created=now, modified=now)
         )
 
     async def get(self, pool_id: str) -> dict[str, Any] | None:
         """The stored document with ``Id``, ``Name``, ``CreationDate`` and ``LastModifiedDate`` filled in."""
-        row = (await self.conn.execute(select(pools).where(pools.c.id == pool_id))).first()
-        return None if row is None else _row_doc(row)
+        cache = self.cache if pool_id not in self._written else None
+        if cache is not None:
+            cached = cache.get(pool_id)
+            if cached is not None:
+                return cached
+            generation = cache.generation(pool_id)
+        row = (await self.conn.execute(_GET, {"pool_id": pool_id})).first()
+        if row is None:
+            return None
+        doc = _row_doc(row)
+        if cache is not None:
+            cache.put(pool_id, generation, doc)
+        return doc
 
     async def exists(self, pool_id: str) -> bool:
         row = (await self.conn.execute(select(pools.c.id).where(pools.c.id == pool_id))).first()
@@ -55,6 +83,7 @@ class PoolRepo:
         self, pool_id: str, doc: dict[str, Any], now: float | None, name: str | None = None
     ) -> None:
         """Stores ``doc`` (computed members dropped); ``now`` sets LastModifiedDate, None leaves it."""
+        self._wrote(pool_id)
         values: dict[str, Any] = {"doc": _stored(doc)}
         if now is not None:
             values["modified"] = now
@@ -63,6 +92,7 @@ class PoolRepo:
         await self.conn.execute(update(pools).where(pools.c.id == pool_id).values(**values))
 
     async def delete(self, pool_id: str) -> None:
+        self._wrote(pool_id)
         await self.conn.execute(delete(pools).where(pools.c.id == pool_id))
 
     async def page(self, after: str | None, limit: int, prefix: str | None = None) -> list[dict[str, Any]]:

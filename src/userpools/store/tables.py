@@ -222,3 +222,63 @@ ui_customizations = Table(
     Column("created", Float, nullable=False),
     Column("modified", Float, nullable=False),
 )
+
+# Token signing keys: one RSA pair for ID tokens and one for access tokens per generation; a rotation
+# adds a generation and keeps the older public keys published. Private keys are sealed (AES-GCM).
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("use", String(8), nullable=False),  # "id" | "access"
+    Column("public_jwk", JSON, nullable=False),
+    Column("private_sealed", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("pool_id", "generation", "use"),
+)
+
+# Refresh tokens, stored as SHA-256 digests. ``origin_jti`` names the token family: the ID and access
+# tokens issued from it carry it, so revoking the family revokes them too.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), ForeignKey("clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("origin_jti", String(36), nullable=False, index=True),
+    Column("device_key", String(55)),
+    Column("scopes", JSON, nullable=False),
+    Column("auth_time", Float, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("revoked", Float),  # when the family was revoked (RevokeToken, sign-out)
+    Column("rotated_until", Float),  # rotation: the replaced token works until then (grace period)
+    Index(None, "user_id", "expires"),  # sign-outs and the purge of expired tokens
+)
+
+# GlobalSignOut / AdminUserGlobalSignOut: access tokens issued before ``after`` are no longer accepted.
+user_sign_outs = Table(
+    "user_sign_outs",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("after", Float, nullable=False),
+)
+
+# Sign-in lockout (COGNITO-FACTS §5.5): a user's consecutive failed password checks and the last one's time.
+auth_failures = Table(
+    "auth_failures",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", Float, nullable=False),
+)
+
+# Challenge sessions and SRP secret blocks already answered: each works once, on any node, until it expires.
+auth_used_sessions = Table(
+    "auth_used_sessions",
+    metadata,
+    Column("session_id", String(32), primary_key=True),
+    Column("expires", Float, nullable=False, index=True),
+)

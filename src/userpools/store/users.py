@@ -9,15 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 
 from userpools.domain.user import User
 from userpools.store.connection import Conn
 from userpools.store.tables import user_codes, user_credentials, users
 
 _PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
+# Lookups run on every request that names a user: built once, so SQLAlchemy compiles them once.
+_BY_POOL = select(*_PROFILE).where(users.c.pool_id == bindparam("pool_id"))
+_BY_USERNAME = _BY_POOL.where(users.c.username_key == bindparam("key"))
+_BY_SUB = _BY_POOL.where(users.c.sub == bindparam("key"))
+_BY_ALIAS = {a: _BY_POOL.where(users.c[f"alias_{a}"] == bindparam("key"))
+             for a in ("email", "phone_number", "preferred_username")}  # fmt: skip
+_BY_ID = select(*_PROFILE).where(users.c.id == bindparam("id"))
+# Writes of every sign-up and user creation, likewise built once (values come as parameters).
+_INSERT = insert(users).returning(users.c.id)
+_SAVE = update(users).where(users.c.id == bindparam("b_id"))
+_READ_VERIFIER = select(user_credentials).where(user_credentials.c.user_id == bindparam("user_id"))
+_INSERT_VERIFIER = insert(user_credentials)
+_UPDATE_VERIFIER = update(user_credentials).where(user_credentials.c.user_id == bindparam("b_user_id"))
 
 
 class DuplicateUser(Exception):
@@ -68,21 +80,20 @@ class UserRepo:
         """Stores a new profile; ``index`` holds the derived ``f_*`` / ``alias_*`` columns."""
         try:
             result = await self.conn.execute(
-                insert(users)
-                .values(
-                    pool_id=user.pool_id,
-                    username=user.username,
-                    username_key=username_key,
-                    sub=user.sub,
-                    status=user.status,
-                    enabled=user.enabled,
-                    created=user.created,
-                    modified=user.modified,
-                    attributes=user.attributes,
-                    settings=user.settings,
+                _INSERT,
+                {
+                    "pool_id": user.pool_id,
+                    "username": user.username,
+                    "username_key": username_key,
+                    "sub": user.sub,
+                    "status": user.status,
+                    "enabled": user.enabled,
+                    "created": user.created,
+                    "modified": user.modified,
+                    "attributes": user.attributes,
+                    "settings": user.settings,
                     **index,
-                )
-                .returning(users.c.id)
+                },
             )
         except IntegrityError as exc:
             raise DuplicateUser(str(exc.orig)) from exc
@@ -90,20 +101,17 @@ class UserRepo:
 
     async def save(self, user: User, index: dict[str, str | None]) -> None:
         """Writes back a changed profile (status, enabled, attributes, settings, modified)."""
-        statement = (
-            update(users)
-            .where(users.c.id == user.id)
-            .values(
-                status=user.status,
-                enabled=user.enabled,
-                attributes=user.attributes,
-                settings=user.settings,
-                modified=user.modified,
-                **index,
-            )
-        )
+        values = {
+            "b_id": user.id,
+            "status": user.status,
+            "enabled": user.enabled,
+            "attributes": user.attributes,
+            "settings": user.settings,
+            "modified": user.modified,
+            **index,
+        }
         try:
-            await self.conn.execute(statement)
+            await self.conn.execute(_SAVE, values)
         except IntegrityError as exc:
             raise DuplicateUser(str(exc.orig)) from exc
 
@@ -112,22 +120,22 @@ class UserRepo:
             await self.conn.execute(delete(table).where(table.c.user_id == user_id))
         await self.conn.execute(delete(users).where(users.c.id == user_id))
 
-    async def _one(self, *conditions: ColumnElement[bool]) -> User | None:
-        row = (await self.conn.execute(select(*_PROFILE).where(*conditions))).first()
+    async def _one(self, statement: Select[Any], params: dict[str, Any]) -> User | None:
+        row = (await self.conn.execute(statement, params)).first()
         return _user(row) if row else None
 
     async def by_username_key(self, pool_id: str, username_key: str) -> User | None:
-        return await self._one(users.c.pool_id == pool_id, users.c.username_key == username_key)
+        return await self._one(_BY_USERNAME, {"pool_id": pool_id, "key": username_key})
 
     async def by_alias(self, pool_id: str, attribute: str, key: str) -> User | None:
         """The user holding the active alias ``attribute`` = ``key`` (email, phone, preferred_username)."""
-        return await self._one(users.c.pool_id == pool_id, users.c[f"alias_{attribute}"] == key)
+        return await self._one(_BY_ALIAS[attribute], {"pool_id": pool_id, "key": key})
 
     async def by_sub(self, pool_id: str, sub: str) -> User | None:
-        return await self._one(users.c.pool_id == pool_id, users.c.sub == sub)
+        return await self._one(_BY_SUB, {"pool_id": pool_id, "key": sub})
 
     async def by_id(self, user_id: int) -> User | None:
-        return await self._one(users.c.id == user_id)
+        return await self._one(_BY_ID, {"id": user_id})
 
     async def page(
         self,
@@ -149,9 +157,7 @@ class UserRepo:
     # --- credentials (privileged) ---------------------------------------------------------------
     async def read_password_verifier(self, user_id: int) -> Credentials | None:
         """Privileged: the user's SRP salt, verifier and password history."""
-        row = (
-            await self.conn.execute(select(user_credentials).where(user_credentials.c.user_id == user_id))
-        ).first()
+        row = (await self.conn.execute(_READ_VERIFIER, {"user_id": user_id})).first()
         if row is None:
             return None
         return Credentials(row.salt, row.verifier, row.temporary, row.expires, row.set_at, list(row.history))
@@ -177,14 +183,10 @@ class UserRepo:
             "set_at": now,
         }
         if current is None:
-            await self.conn.execute(insert(user_credentials).values(user_id=user_id, history=[], **values))
+            await self.conn.execute(_INSERT_VERIFIER, {"user_id": user_id, "history": [], **values})
             return
         history = [[current.salt, current.verifier], *current.history][:keep_history]
-        await self.conn.execute(
-            update(user_credentials)
-            .where(user_credentials.c.user_id == user_id)
-            .values(history=history, **values)
-        )
+        await self.conn.execute(_UPDATE_VERIFIER, {"b_user_id": user_id, "history": history, **values})
 
     # --- one-time codes (privileged) ------------------------------------------------------------
     async def put_code(self, user_id: int, purpose: str, code_hash: str, expires: float, now: float) -> None:

@@ -51,30 +51,39 @@ class ApiEndpoint:
         self.regions: tuple[str, ...] = (default_region, *(r for r in served if r != default_region))
 
     async def endpoint(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
-        try:
-            status, body = 200, await self._handle(request, request_id)
-            headers = {"x-amzn-requestid": request_id}
-        except ServiceError as error:
-            status, headers, body = error_parts(error, request_id)
-        except Exception:
-            log.exception("internal error in request %s", request_id)
-            status, headers, body = error_parts(InternalErrorException(), request_id)
+        """The endpoint as a Starlette route (the app itself uses the leaner ``web.asgi`` face)."""
+        raw = await _read_body(request)
+        status, headers, body = await self.respond(request.method, str(request.url), request.headers, raw)
         return Response(body, status_code=status, headers=headers, media_type=CONTENT_TYPE)
 
-    async def _handle(self, request: Request, request_id: str) -> bytes:
-        name = operation_from_target(request.headers.get("x-amz-target"))
+    async def respond(
+        self, method: str, url: str, headers: Mapping[str, str], raw: bytes | SerializationException
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one API request; never raises."""
+        request_id = str(uuid.uuid4())
+        try:
+            if isinstance(raw, SerializationException):
+                raise raw
+            body = await self._handle(method, url, headers, raw, request_id)
+            return 200, {"content-type": CONTENT_TYPE, "x-amzn-requestid": request_id}, body
+        except ServiceError as error:
+            return error_parts(error, request_id)
+        except Exception:
+            log.exception("internal error in request %s", request_id)
+            return error_parts(InternalErrorException(), request_id)
+
+    async def _handle(
+        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, request_id: str
+    ) -> bytes:
+        name = operation_from_target(headers.get("x-amz-target"))
         op = self.table.get(name)
         if op is None:
             raise UnknownOperationException()
-        raw = await _read_body(request)
         region = self.default_region
         signed = not model.is_unsigned(name)
         if signed:
-            auth = self.verifier.verify(
-                request.method, str(request.url), request.headers, raw, dt.datetime.now(dt.UTC)
-            )
-            region = self._served(auth.region)
+            auth = self.verifier.verify(method, url, headers, raw, dt.datetime.now(dt.UTC))
+            region = self._served(auth.region) if auth else self.default_region
         params = validate(model.input_shape(name), decode_body(raw))
         self._check_pool_region(params, region, signed)
         return encode(await self.runner.run(op, params, request_id, region))
@@ -98,18 +107,18 @@ class ApiEndpoint:
             raise pool_not_found(pool_id)
 
 
-async def _read_body(request: Request) -> bytes:
+async def _read_body(request: Request) -> bytes | SerializationException:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
-        raise _too_large()
+        return too_large()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY:
-            raise _too_large()
+            return too_large()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large() -> SerializationException:
+def too_large() -> SerializationException:
     return SerializationException(f"The request body is larger than {MAX_BODY // (1024 * 1024)} MiB.")

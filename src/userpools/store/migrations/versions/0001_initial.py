@@ -15,6 +15,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "auth_used_sessions",
+        sa.Column("session_id", sa.String(length=32), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_auth_used_sessions")),
+    )
+    op.create_index(op.f("ix_auth_used_sessions_expires"), "auth_used_sessions", ["expires"], unique=False)
+    op.create_table(
         "pools",
         sa.Column("id", sa.String(length=55), nullable=False),
         sa.Column("name", sa.String(length=128), nullable=False),
@@ -93,6 +100,23 @@ def upgrade() -> None:
             ["pool_id"], ["pools.id"], name=op.f("fk_resource_servers_pool_id_pools"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_resource_servers")),
+    )
+    op.create_table(
+        "signing_keys",
+        sa.Column("kid", sa.String(length=64), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
+        sa.Column("use", sa.String(length=8), nullable=False),
+        sa.Column("public_jwk", sa.JSON(), nullable=False),
+        sa.Column("private_sealed", sa.Text(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_signing_keys_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("kid", name=op.f("pk_signing_keys")),
+        sa.UniqueConstraint(
+            "pool_id", "generation", "use", name=op.f("uq_signing_keys_pool_id_generation_use")
+        ),
     )
     op.create_table(
         "ui_customizations",
@@ -240,6 +264,16 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "auth_failures",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_auth_failures_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_auth_failures")),
+    )
+    op.create_table(
         "client_secrets",
         sa.Column("secret_id", sa.String(length=128), nullable=False),
         sa.Column("client_id", sa.String(length=128), nullable=False),
@@ -266,6 +300,38 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
+    )
+    op.create_table(
+        "refresh_tokens",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("origin_jti", sa.String(length=36), nullable=False),
+        sa.Column("device_key", sa.String(length=55), nullable=True),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("auth_time", sa.Float(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=False),
+        sa.Column("revoked", sa.Float(), nullable=True),
+        sa.Column("rotated_until", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.client_id"],
+            name=op.f("fk_refresh_tokens_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_refresh_tokens_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_refresh_tokens_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
+    )
+    op.create_index(op.f("ix_refresh_tokens_origin_jti"), "refresh_tokens", ["origin_jti"], unique=False)
+    op.create_index(
+        op.f("ix_refresh_tokens_user_id_expires"), "refresh_tokens", ["user_id", "expires"], unique=False
     )
     op.create_table(
         "user_codes",
@@ -319,4 +385,13 @@ def upgrade() -> None:
         "user_groups",
         ["pool_id", "group_name", "user_id"],
         unique=False,
+    )
+    op.create_table(
+        "user_sign_outs",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("after", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_sign_outs_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_sign_outs")),
     )

@@ -1,0 +1,75 @@
+"""The InitiateAuth / RespondToAuthChallenge state machine (and their Admin variants).
+
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html
+Flows: USER_SRP_AUTH, USER_PASSWORD_AUTH (public only), ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
+(admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED.
+Differences: CUSTOM_AUTH and USER_AUTH are refused with InvalidParameterException (Lambda triggers and
+choice-based sign-in come later); MFA challenges are not issued and DEVICE_KEY is ignored (issue 4);
+ClientMetadata, AnalyticsMetadata, UserContextData and ContextData are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from userpools.auth import new_password, password, srp_flow
+from userpools.auth.gate import Caller, caller, check_hash, require_flow, required
+from userpools.auth.refresh import find_refresh_token, refresh
+from userpools.auth.sessions import INVALID
+from userpools.errors import InvalidParameterException, NotAuthorizedException
+from userpools.operations.context import Context
+
+PUBLIC_ONLY = frozenset({"USER_PASSWORD_AUTH"})
+ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+NOT_YET = frozenset({"CUSTOM_AUTH", "USER_AUTH"})
+
+
+async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
+    """InitiateAuth (``admin`` False) or AdminInitiateAuth (True)."""
+    flow = str(req["AuthFlow"])
+    if flow in (PUBLIC_ONLY if admin else ADMIN_ONLY):
+        raise InvalidParameterException("Initiate Auth method not supported.")
+    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None)
+    require_flow(who.client, flow)
+    params = dict(req.get("AuthParameters") or {})
+    if flow == "USER_SRP_AUTH":
+        return await srp_flow.start(ctx, who, params)
+    if flow in ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        return await password.sign_in(ctx, who, params)
+    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        return await refresh_tokens(ctx, who, params)
+    raise InvalidParameterException(f"{flow} is not supported by this server yet.")
+
+
+async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
+    """RespondToAuthChallenge (``admin`` False) or AdminRespondToAuthChallenge (True)."""
+    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None)
+    name = str(req["ChallengeName"])
+    responses = dict(req.get("ChallengeResponses") or {})
+    if name == "PASSWORD_VERIFIER":
+        return await srp_flow.answer(ctx, who, responses)
+    if name == new_password.CHALLENGE:
+        return await new_password.answer(ctx, who, responses, req.get("Session"))
+    # No challenge of another kind is ever issued, so no session can be answering one.
+    raise NotAuthorizedException(INVALID)
+
+
+async def refresh_tokens(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """REFRESH_TOKEN_AUTH: new ID and access tokens (``auth.refresh``); SECRET_HASH for secret clients.
+
+    The hash may be computed over any name of the token's user (internal username, sub, email, phone
+    or preferred_username), since SDKs differ (COGNITO-FACTS §3.1).
+    """
+    token = required(params, "REFRESH_TOKEN")
+    if await ctx.uow.clients.secrets_of(who.client_id):
+        record = await find_refresh_token(ctx, who.pool, who.client, token)
+        user = await ctx.uow.users.by_id(record.user_id)
+        names = [str(params.get("USERNAME") or "")]
+        if user is not None:
+            names += [user.username, user.sub]
+            names += [user.attributes.get(a, "") for a in ("email", "phone_number", "preferred_username")]
+        await check_hash(ctx, who, params, *names)
+    result = await refresh(ctx, who.pool, who.client, token, device_key=params.get("DEVICE_KEY"))
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}

@@ -1,0 +1,54 @@
+"""USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH): the password sent in the request.
+
+https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+The password is checked against the stored SRP verifier (``v = g^x``), the only credential kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from userpools.auth import lockout, unknown_user
+from userpools.auth.gate import (
+    WRONG_PASSWORD,
+    Caller,
+    check_hash,
+    check_user_state,
+    required,
+    user_not_found,
+)
+from userpools.auth.outcome import signed_in
+from userpools.crypto import srp
+from userpools.domain.user import key_of
+from userpools.errors import NotAuthorizedException
+from userpools.operations.context import Context
+from userpools.operations.users_core import find_user
+
+
+async def sign_in(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    username = required(params, "USERNAME")
+    password = required(params, "PASSWORD")
+    pool_id = who.rules.pool_id
+    user = await find_user(ctx, who.rules, username)
+    await check_hash(ctx, who, params, username, user.username if user else "")
+    if user is None:
+        if who.prevents_existence_errors:
+            # The same modular exponentiation a real check costs, so timing does not tell users apart.
+            key = key_of(username, who.rules.case_sensitive)
+            srp.verify_password(
+                unknown_user.fake_salt(ctx, pool_id, key),
+                unknown_user.fake_verifier(ctx, pool_id, key),
+                pool_id,
+                username,
+                password,
+            )
+        raise user_not_found(who)
+    check_user_state(who, user)
+    secrets = await ctx.uow.auth.sign_in_secrets(user.id)
+    if secrets is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
+    if not srp.verify_password(secrets.salt, secrets.verifier, pool_id, user.username, password):
+        raise await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+    await lockout.succeeded(ctx, user.id, secrets.failures)
+    return await signed_in(ctx, who, user, secrets)

@@ -1,0 +1,187 @@
+"""USER_SRP_AUTH: the PASSWORD_VERIFIER challenge and its answer (Cognito's SRP-6a variant).
+
+https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+COGNITO-FACTS §3.3-3.4. The server computes the password-claim key while issuing the challenge and
+seals it, with the user, client and expiry, into SECRET_BLOCK: pycognito sends no Session, and any node
+can check the answer with one HMAC. A SECRET_BLOCK is answered once (recorded until it expires) and
+lives for the client's AuthSessionValidity. TIMESTAMP must be Cognito's format (``Tue May 7 00:09:40
+UTC 2025``: day not zero-padded, matching weekday) and within 15 minutes of the server clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import re
+from typing import Any
+
+from userpools.auth import lockout, unknown_user
+from userpools.auth.gate import (
+    WRONG_PASSWORD,
+    Caller,
+    check_hash,
+    check_user_state,
+    names_user,
+    required,
+    user_not_found,
+)
+from userpools.auth.outcome import signed_in
+from userpools.auth.sessions import (
+    ChallengeState,
+    consume,
+    new_state,
+    open_secret_block,
+    seal_secret_block,
+    secret_block_bytes,
+)
+from userpools.crypto import srp
+from userpools.domain.user import RESET_REQUIRED, User, key_of
+from userpools.errors import InvalidParameterException, NotAuthorizedException, ServiceError
+from userpools.operations.context import Context
+from userpools.operations.users_core import find_user
+
+MAX_CLOCK_SKEW = 900.0
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIMESTAMP = re.compile(
+    rf"({'|'.join(_WEEKDAYS)}) ({'|'.join(_MONTHS)}) ([1-9]|[12][0-9]|3[01]) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) UTC ([0-9]{4})"
+)
+
+
+def fingerprint(verifier: str) -> str:
+    """Names a verifier without revealing it: a password changed mid-flow voids the challenge."""
+    return hashlib.sha256(verifier.lower().encode()).hexdigest()[:16]
+
+
+async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """USER_SRP_AUTH → PASSWORD_VERIFIER (SALT, SRP_B, SECRET_BLOCK, USERNAME, USER_ID_FOR_SRP)."""
+    username = required(params, "USERNAME")
+    a_hex = required(params, "SRP_A")
+    pool_id = who.rules.pool_id
+    user = await find_user(ctx, who.rules, username)
+    await check_hash(ctx, who, params, username, user.username if user else "")
+    if user is None:
+        if not who.prevents_existence_errors:
+            raise user_not_found(who)
+        key = key_of(username, who.rules.case_sensitive)
+        srp_id = unknown_user.fake_user_id(ctx, pool_id, key)
+        salt = unknown_user.fake_salt(ctx, pool_id, key)
+        return _challenge(ctx, who, None, srp_id, salt, unknown_user.fake_verifier(ctx, pool_id, key), a_hex)
+    if not (user.status == RESET_REQUIRED and who.prevents_existence_errors):
+        check_user_state(who, user)  # hidden reset-required users fail at the answer, like a wrong password
+    secrets = await ctx.uow.auth.sign_in_secrets(user.id)
+    if secrets is None:
+        key = key_of(user.username, who.rules.case_sensitive)
+        salt, verifier = (
+            unknown_user.fake_salt(ctx, pool_id, key),
+            unknown_user.fake_verifier(ctx, pool_id, key),
+        )
+    else:
+        lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
+        salt, verifier = secrets.salt, secrets.verifier
+    return _challenge(ctx, who, user, user.username, salt, verifier, a_hex)
+
+
+def _challenge(
+    ctx: Context, who: Caller, user: User | None, srp_id: str, salt: str, verifier: str, a_hex: str
+) -> dict[str, Any]:
+    b = int.from_bytes(ctx.random.token_bytes(srp.SERVER_SECRET_BYTES), "big")
+    try:
+        b_hex, key = srp.server_key(verifier, a_hex, b)
+    except srp.SrpError:
+        raise InvalidParameterException("Invalid SRP_A value.") from None
+    state = new_state(
+        ctx,
+        "PASSWORD_VERIFIER",
+        who.client,
+        user.id if user else None,
+        srp_id,
+        key=base64.b64encode(key).decode(),
+        vf=fingerprint(verifier),
+    )
+    parameters = {
+        "SALT": salt,
+        "SRP_B": b_hex,
+        "SECRET_BLOCK": seal_secret_block(ctx, state),
+        "USERNAME": srp_id,
+        "USER_ID_FOR_SRP": srp_id,
+    }
+    return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": parameters}
+
+
+async def answer(ctx: Context, who: Caller, responses: dict[str, Any]) -> dict[str, Any]:
+    """RespondToAuthChallenge PASSWORD_VERIFIER: checks PASSWORD_CLAIM_SIGNATURE, then signs the user in."""
+    username = required(responses, "USERNAME")
+    block = secret_block_bytes(required(responses, "PASSWORD_CLAIM_SECRET_BLOCK"))
+    timestamp = required(responses, "TIMESTAMP")
+    signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")
+    if block is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    state = open_secret_block(ctx, block, who.client_id, WRONG_PASSWORD)
+    if state.pool_id != who.rules.pool_id:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    await check_hash(ctx, who, responses, username, state.username)
+    await consume(ctx, state)
+    try:
+        return await _verify(ctx, who, state, username, block, timestamp, signature)
+    except ServiceError as exc:
+        # The block is spent whatever went wrong (committed with the answer), so replaying it can't
+        # tell outcomes, or existing users from simulated ones, apart.
+        if exc is not ctx.committed_failure:
+            ctx.fail_after_commit(exc)
+        raise
+
+
+async def _verify(
+    ctx: Context,
+    who: Caller,
+    state: ChallengeState,
+    username: str,
+    block: bytes,
+    timestamp: str,
+    signature: str,
+) -> dict[str, Any]:
+    expected = srp.claim_signature(
+        base64.b64decode(state.extra["key"]), state.pool_id, state.username, block, timestamp
+    )
+    proven = _same(expected, signature) and timestamp_ok(timestamp, ctx.now)
+    if state.user_id is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)  # a simulated challenge: never a user
+    user = await ctx.uow.users.by_id(state.user_id)
+    if user is None or not await names_user(ctx, who, username, user):
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    check_user_state(who, user)
+    secrets = await ctx.uow.auth.sign_in_secrets(user.id)
+    if secrets is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
+    if not proven or fingerprint(secrets.verifier) != state.extra.get("vf"):
+        raise await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+    await lockout.succeeded(ctx, user.id, secrets.failures)
+    return await signed_in(ctx, who, user, secrets)
+
+
+def _same(expected: bytes, signature: str) -> bool:
+    try:
+        given = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return hmac.compare_digest(expected, given)
+
+
+def timestamp_ok(text: str, now: float) -> bool:
+    """Cognito's TIMESTAMP ``EEE MMM d HH:mm:ss UTC yyyy``: a real date, matching weekday, near ``now``."""
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return False
+    weekday, month, day, hour, minute, second, year = match.groups()
+    try:
+        moment = dt.datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute),
+                             int(second), tzinfo=dt.UTC)  # fmt: skip
+    except ValueError:
+        return False
+    return _WEEKDAYS[moment.weekday()] == weekday and abs(moment.timestamp() - now) <= MAX_CLOCK_SKEW

@@ -1,0 +1,62 @@
+"""Compact JWS (RFC 7515) with RS256 for Cognito ID and access tokens.
+
+Tokens carry the header ``{"alg": "RS256", "kid": ...}`` and no ``typ``, as Cognito's do. PyJWT signs;
+verification calls ``cryptography`` directly (RSASSA-PKCS1-v1_5 with SHA-256 over the first two
+segments, RFC 7518 §3.3): it runs on every access-token check, and PyJWT's generic decode path costs
+about twice the RSA verification itself. Only the signature is checked here; the caller checks
+``exp``, ``token_use`` and the rest against its own clock and store.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+import jwt as pyjwt
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+# Three base64url segments, no padding (what aws-jwt-verify accepts too).
+_COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_PKCS1 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
+
+
+def _segment(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(claims: dict[str, Any], key: rsa.RSAPrivateKey, kid: str) -> str:
+    """Signs ``claims`` (about 0.5 ms of CPU for an RSA-2048 signature)."""
+    return pyjwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "typ": None})
+
+
+def header_of(token: str) -> dict[str, Any] | None:
+    """The unverified JOSE header of a compact JWS, or None when ``token`` is not one."""
+    if not _COMPACT.fullmatch(token):
+        return None
+    try:
+        header = json.loads(_segment(token[: token.index(".")]))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def verified_claims(token: str, key: rsa.RSAPublicKey) -> dict[str, Any] | None:
+    """The claims when ``token`` is compact JWS whose RS256 signature verifies under ``key``; else None.
+
+    The caller has checked that the header names RS256 (``header_of``).
+    """
+    if not _COMPACT.fullmatch(token):
+        return None
+    signing_input, _, signature = token.rpartition(".")
+    try:
+        key.verify(_segment(signature), signing_input.encode("ascii"), _PKCS1, _SHA256)
+        claims = json.loads(_segment(signing_input[signing_input.index(".") + 1 :]))
+    except (InvalidSignature, binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    return claims if isinstance(claims, dict) else None

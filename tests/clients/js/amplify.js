@@ -1,0 +1,96 @@
+'use strict';
+/*
+ * aws-amplify v6 (Auth category, Cognito provider) in Node against a Userpools server.
+ *
+ *   UP_ENDPOINT=http://127.0.0.1:PORT UP_POOL_ID=... UP_CLIENT_ID=... UP_STORAGE=/tmp/x.json \
+ *     node amplify.js '[{"op": "signIn", "username": "alice", "password": "..."}]'
+ *
+ * Steps (see lib.js for the plan and output format):
+ *   signUp {username, password, attributes?}   confirmSignUp {username, code}
+ *   signIn {username, password, authFlowType?, newPassword?}   (default flow: USER_SRP_AUTH; newPassword
+ *          answers CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED with confirmSignIn)
+ *   fetchAuthSession {forceRefresh?}   getCurrentUser {}   updatePassword {oldPassword, newPassword}
+ *   signOut {global?}   tokens {}  (what the token store holds, refresh token included)
+ * The token store is UP_STORAGE (a JSON file), so a later run continues the same signed-in session.
+ */
+
+const { Amplify } = require('aws-amplify');
+const auth = require('aws-amplify/auth');
+const { cognitoUserPoolsTokenProvider } = require('aws-amplify/auth/cognito');
+const { FileStorage, claims, env, runPlan } = require('./lib');
+
+/** Amplify's KeyValueStorageInterface (async) over the file-backed storage. */
+function keyValueStorage(file) {
+	return {
+		setItem: async (key, value) => void file.setItem(key, value),
+		getItem: async key => file.getItem(key),
+		removeItem: async key => void file.removeItem(key),
+		clear: async () => void file.clear(),
+	};
+}
+
+function tokenView(tokens) {
+	if (!tokens) return null;
+	const access = tokens.accessToken ? tokens.accessToken.toString() : null;
+	const id = tokens.idToken ? tokens.idToken.toString() : null;
+	return { accessToken: access, idToken: id, accessClaims: claims(access), idClaims: claims(id) };
+}
+
+const ops = {
+	async signUp(step) {
+		return auth.signUp({
+			username: step.username,
+			password: step.password,
+			options: { userAttributes: step.attributes || {} },
+		});
+	},
+	async confirmSignUp(step) {
+		return auth.confirmSignUp({ username: step.username, confirmationCode: step.code });
+	},
+	async signIn(step) {
+		const options = step.authFlowType ? { authFlowType: step.authFlowType } : undefined;
+		const first = await auth.signIn({ username: step.username, password: step.password, options });
+		const out = { first };
+		if (first.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED' && step.newPassword) {
+			out.confirm = await auth.confirmSignIn({ challengeResponse: step.newPassword });
+		}
+		const done = out.confirm || first;
+		out.isSignedIn = done.isSignedIn;
+		out.signInStep = done.nextStep.signInStep;
+		return out;
+	},
+	async fetchAuthSession(step) {
+		const s = await auth.fetchAuthSession({ forceRefresh: Boolean(step.forceRefresh) });
+		return { userSub: s.userSub, tokens: tokenView(s.tokens) };
+	},
+	async getCurrentUser() {
+		return auth.getCurrentUser();
+	},
+	async updatePassword(step) {
+		await auth.updatePassword({ oldPassword: step.oldPassword, newPassword: step.newPassword });
+		return 'SUCCESS';
+	},
+	async signOut(step) {
+		await auth.signOut({ global: Boolean(step.global) });
+		return 'SUCCESS';
+	},
+	async tokens() {
+		const t = await cognitoUserPoolsTokenProvider.authTokenStore.loadTokens();
+		if (!t) return null;
+		return { ...tokenView(t), refreshToken: t.refreshToken || null, username: t.username || null };
+	},
+};
+
+runPlan(ops, async () => {
+	Amplify.configure({
+		Auth: {
+			Cognito: {
+				userPoolId: env('UP_POOL_ID'),
+				userPoolClientId: env('UP_CLIENT_ID'),
+				userPoolEndpoint: env('UP_ENDPOINT'),
+			},
+		},
+	});
+	cognitoUserPoolsTokenProvider.setKeyValueStorage(keyValueStorage(new FileStorage(env('UP_STORAGE', ''))));
+	return {};
+});

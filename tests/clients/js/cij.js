@@ -1,0 +1,157 @@
+'use strict';
+/*
+ * amazon-cognito-identity-js against a Userpools server.
+ *
+ *   UP_ENDPOINT=http://127.0.0.1:PORT UP_POOL_ID=... UP_CLIENT_ID=... UP_STORAGE=/tmp/x.json \
+ *     node cij.js '[{"op": "signIn", "username": "alice", "password": "..."}]'
+ *
+ * Steps (see lib.js for the plan and output format):
+ *   signUp {username, password, attributes?}      confirmRegistration {username, code, forceAliasCreation?}
+ *   signIn {username, password, flow?, newPassword?, attributes?}   (SRP unless flow: USER_PASSWORD_AUTH;
+ *          newPassword answers NEW_PASSWORD_REQUIRED with completeNewPasswordChallenge)
+ *   getSession {}   refreshSession {}   changePassword {oldPassword, newPassword}
+ *   forgotPassword {username}   confirmPassword {username, code, newPassword}
+ *   getUserAttributes {}   updateAttributes {attributes}   globalSignOut {}
+ * Signed-in steps use the user kept in UP_STORAGE (the library's own token cache) by an earlier run.
+ */
+
+const {
+	AuthenticationDetails,
+	CognitoUser,
+	CognitoUserAttribute,
+	CognitoUserPool,
+} = require('amazon-cognito-identity-js');
+const { FileStorage, claims, env, runPlan } = require('./lib');
+
+function session(s) {
+	const id = s.getIdToken().getJwtToken();
+	const access = s.getAccessToken().getJwtToken();
+	return {
+		valid: s.isValid(),
+		idToken: id,
+		accessToken: access,
+		refreshToken: s.getRefreshToken().getToken(),
+		idClaims: claims(id),
+		accessClaims: claims(access),
+	};
+}
+
+function attributeList(attributes = {}) {
+	return Object.entries(attributes).map(([Name, Value]) => new CognitoUserAttribute({ Name, Value }));
+}
+
+/** Node-style callback → promise. */
+function call(fn) {
+	return new Promise((resolve, reject) => {
+		fn((err, ...values) => (err ? reject(err) : resolve(values.length > 1 ? values : values[0])));
+	});
+}
+
+function user(state, username) {
+	if (username) return new CognitoUser({ Username: username, Pool: state.pool, Storage: state.storage });
+	const current = state.pool.getCurrentUser();
+	if (!current) throw new Error('no signed-in user in the storage: run signIn first');
+	return current;
+}
+
+/** The stored user with its session loaded (refreshing it if the library decides it must). */
+async function signedIn(state) {
+	const u = user(state);
+	const s = await call(cb => u.getSession(cb));
+	return { u, s };
+}
+
+function signIn(step, state) {
+	const u = user(state, step.username);
+	if (step.flow) u.setAuthenticationFlowType(step.flow);
+	const details = new AuthenticationDetails({ Username: step.username, Password: step.password });
+	return new Promise((resolve, reject) => {
+		const challenge = {};
+		const callbacks = {
+			onSuccess: s => resolve({ ...session(s), username: u.getUsername(), challenge }),
+			onFailure: reject,
+			newPasswordRequired: (userAttributes, requiredAttributes) => {
+				challenge.name = 'NEW_PASSWORD_REQUIRED';
+				challenge.userAttributes = userAttributes;
+				challenge.requiredAttributes = requiredAttributes;
+				if (!step.newPassword) {
+					const err = new Error('NEW_PASSWORD_REQUIRED challenge and no newPassword in the step');
+					err.name = 'NewPasswordRequired';
+					reject(err);
+					return;
+				}
+				u.completeNewPasswordChallenge(step.newPassword, step.attributes || {}, callbacks);
+			},
+			mfaRequired: () => reject(new Error('unexpected MFA challenge')),
+			totpRequired: () => reject(new Error('unexpected TOTP challenge')),
+			customChallenge: () => reject(new Error('unexpected custom challenge')),
+			mfaSetup: () => reject(new Error('unexpected MFA_SETUP challenge')),
+			selectMFAType: () => reject(new Error('unexpected SELECT_MFA_TYPE challenge')),
+		};
+		u.authenticateUser(details, callbacks);
+	});
+}
+
+const ops = {
+	async signUp(step, state) {
+		const r = await call(cb =>
+			state.pool.signUp(step.username, step.password, attributeList(step.attributes), null, cb)
+		);
+		return { userConfirmed: r.userConfirmed, userSub: r.userSub, codeDeliveryDetails: r.codeDeliveryDetails };
+	},
+	async confirmRegistration(step, state) {
+		const u = user(state, step.username);
+		return call(cb => u.confirmRegistration(step.code, Boolean(step.forceAliasCreation), cb));
+	},
+	signIn,
+	async getSession(_step, state) {
+		const { u, s } = await signedIn(state);
+		return { ...session(s), username: u.getUsername() };
+	},
+	async refreshSession(_step, state) {
+		const { u, s } = await signedIn(state);
+		const fresh = await call(cb => u.refreshSession(s.getRefreshToken(), cb));
+		return session(fresh);
+	},
+	async changePassword(step, state) {
+		const { u } = await signedIn(state);
+		return call(cb => u.changePassword(step.oldPassword, step.newPassword, cb));
+	},
+	forgotPassword(step, state) {
+		const u = user(state, step.username);
+		return new Promise((resolve, reject) =>
+			u.forgotPassword({ onSuccess: resolve, onFailure: reject, inputVerificationCode: resolve })
+		);
+	},
+	confirmPassword(step, state) {
+		const u = user(state, step.username);
+		return new Promise((resolve, reject) =>
+			u.confirmPassword(step.code, step.newPassword, { onSuccess: resolve, onFailure: reject })
+		);
+	},
+	async getUserAttributes(_step, state) {
+		const { u } = await signedIn(state);
+		const list = await call(cb => u.getUserAttributes(cb));
+		return Object.fromEntries(list.map(a => [a.getName(), a.getValue()]));
+	},
+	async updateAttributes(step, state) {
+		const { u } = await signedIn(state);
+		const [result, details] = await call(cb => u.updateAttributes(attributeList(step.attributes), cb));
+		return { result, details };
+	},
+	async globalSignOut(_step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) => u.globalSignOut({ onSuccess: resolve, onFailure: reject }));
+	},
+};
+
+runPlan(ops, async () => {
+	const storage = new FileStorage(env('UP_STORAGE', ''));
+	const pool = new CognitoUserPool({
+		UserPoolId: env('UP_POOL_ID'),
+		ClientId: env('UP_CLIENT_ID'),
+		endpoint: env('UP_ENDPOINT'),
+		Storage: storage,
+	});
+	return { pool, storage };
+});

@@ -1,0 +1,86 @@
+"""Signing keys and refresh tokens on both stores: race-safe first keys, families, sign-outs, grant state."""
+
+from __future__ import annotations
+
+import asyncio
+
+from userpools.auth import keyring
+from userpools.crypto.sealing import Sealer
+from userpools.domain.user import User
+from userpools.ports import SystemRandom
+from userpools.store.database import Database
+from userpools.store.refresh_tokens import StoredRefreshToken
+
+POOL = "us-east-1_TokStore1"
+RANDOM = SystemRandom()
+SEALER = Sealer(b"k" * 32, RANDOM)
+
+
+async def _seed(database: Database) -> int:
+    async with database.unit_of_work(write=True) as uow:
+        await uow.pools.insert(POOL, "tokens", {"Arn": "arn"}, 1000.0)
+        await uow.clients.insert(POOL, "client1", "c", {}, 1000.0)
+        user = User(0, POOL, "alice", "sub-1", "CONFIRMED", True, {"sub": "sub-1"}, 1000.0, 1000.0)
+        return await uow.users.insert(user, "alice", {})
+
+
+async def _signers(database: Database) -> dict[str, str]:
+    async with database.unit_of_work(write=True) as uow:
+        found = await keyring.signers(uow, SEALER, RANDOM, 1000.0, POOL)
+    return {use: signer.kid for use, signer in found.items()}
+
+
+async def test_concurrent_first_keys_agree(database: Database) -> None:
+    await _seed(database)
+    first, second = await asyncio.gather(_signers(database), _signers(database))
+    assert first == second and set(first) == {"id", "access"}
+    async with database.unit_of_work(write=False) as uow:
+        assert len(await uow.signing_keys.of_pool(POOL)) == 2
+
+
+async def test_rotation_adds_a_generation(database: Database) -> None:
+    await _seed(database)
+    before = await _signers(database)
+    async with database.unit_of_work(write=True) as uow:
+        created = await keyring.rotate(uow, SEALER, RANDOM, 2000.0, POOL)
+    after = await _signers(database)
+    assert {k.use: k.kid for k in created} == after and not set(after.values()) & set(before.values())
+    async with database.unit_of_work(write=False) as uow:
+        published = await keyring.published(uow, POOL)
+        assert [k["kid"] for k in published][:2] == sorted(
+            after.values(), key=lambda kid: kid != after["access"]
+        )
+        assert len(published) == 4
+        assert await uow.signing_keys.read_private_sealed(before["id"]) is not None
+
+
+def _record(user_id: int, family: str) -> StoredRefreshToken:
+    return StoredRefreshToken(POOL, user_id, "client1", family, None, [], 1000.0, 1000.0, 5000.0, None, None)
+
+
+async def test_families_sign_outs_and_grant_state(database: Database) -> None:
+    user_id = await _seed(database)
+    async with database.unit_of_work(write=True) as uow:
+        repo = uow.refresh_tokens
+        await repo.insert("h1", _record(user_id, "fam-1"))
+        await repo.insert("h2", _record(user_id, "fam-2"))
+        await repo.revoke_family("fam-1", 1500.0)
+        state = await repo.grant_state(POOL, "sub-1", "fam-1")
+        assert state.family_revoked and state.user is not None and state.user.username == "alice"
+        assert state.pool is not None and state.pool["Id"] == POOL and state.signed_out_after is None
+        assert not (await repo.grant_state(POOL, "sub-1", "fam-2")).family_revoked
+        assert (await repo.grant_state(POOL, "nobody", None)).user is None
+        assert (await repo.grant_state("us-east-1_missing00", "sub-1", None)).pool is None
+        await repo.revoke_user(user_id, 1600.0)
+        await repo.sign_out(user_id, 1600.0)
+        await repo.sign_out(user_id, 1700.0)
+        state = await repo.grant_state(POOL, "sub-1", "fam-2")
+        assert state.signed_out_after == 1700.0 and state.family_revoked
+        found = await repo.find("h2")
+        assert found is not None and found.revoked == 1600.0
+        await repo.mark_rotated("h2", 1800.0)
+        await repo.mark_rotated("h2", 9999.0)  # the first rotation's deadline stands
+        found = await repo.find("h2")
+        assert found is not None and found.rotated_until == 1800.0
+        await repo.purge_expired(user_id, 6000.0)
+        assert await repo.find("h1") is None and await repo.find("h2") is None
