@@ -1,6 +1,6 @@
 """Helpers for the sign-in tests (no tests here): pools, clients, users, and an SRP client.
 
-The SRP client is the independent implementation in /work/shared/bench/cognito_srp.py (written from
+The SRP client is the independent implementation in ../shared/bench/cognito_srp.py (written from
 the protocol description, like pycognito's), so the server is never checked against itself.
 """
 
@@ -12,28 +12,16 @@ import hashlib
 import hmac
 import itertools
 import json
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-BENCH = Path("/work/shared/bench")
+from reference import reference_srp
+
 PASSWORD = "Corr3ct-Horse!"
 _names = itertools.count()
-
-
-def reference_srp() -> Any:
-    if not (BENCH / "cognito_srp.py").exists():
-        pytest.skip("reference SRP implementation not available")
-    sys.path.insert(0, str(BENCH))
-    try:
-        import cognito_srp
-    finally:
-        sys.path.remove(str(BENCH))
-    return cognito_srp
 
 
 def error_of(call: Callable[..., Any], **kwargs: Any) -> tuple[str, str]:

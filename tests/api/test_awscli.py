@@ -49,8 +49,17 @@ def test_pool_client_user_round_trip(live: RunningServer) -> None:
     )["User"]  # fmt: skip
     assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
 
-    # --max-results pages through the server's NextToken; the CLI collects every page.
-    pools = aws(live, "list-user-pools", "--max-results", "60")["UserPools"]
+    # MaxResults is required, and giving it turns the CLI's own paging off: walk the pages with
+    # NextToken (this server holds other tests' pools too).
+    pools: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        more = ["--next-token", token] if token else []
+        page = aws(live, "list-user-pools", "--max-results", "60", *more)
+        pools += page["UserPools"]
+        token = page.get("NextToken")
+        if not token:
+            break
     assert pool_id in [p["Id"] for p in pools]
     clients = aws(live, "list-user-pool-clients", "--user-pool-id", pool_id)["UserPoolClients"]
     assert [(c["ClientId"], c["ClientName"]) for c in clients] == [(client["ClientId"], "cli-client")]

@@ -30,7 +30,8 @@ NEW_PASSWORD = "N3w-Passw0rd!"
 @pytest.fixture
 def app(idp: Any, amplify: NodeFactory) -> tuple[str, str, NodeClient]:
     """A pool that verifies email by code, its default app client (SRP + refresh) and Amplify bound to it."""
-    pool_id = make_pool(idp, AutoVerifiedAttributes=["email"])
+    recovery = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}
+    pool_id = make_pool(idp, AutoVerifiedAttributes=["email"], AccountRecoverySetting=recovery)
     client = make_client(idp, pool_id)
     return pool_id, client["ClientId"], amplify(pool_id, client["ClientId"])
 
@@ -275,3 +276,57 @@ def test_user_password_auth_flow(idp: Any, amplify: NodeFactory) -> None:
     assert outcome.calls_to("InitiateAuth")[0]["request"]["AuthFlow"] == "USER_PASSWORD_AUTH"
     # SRP (Amplify's default) is not among this client's flows.
     assert outcome.error("signIn")["name"] == "InvalidParameterException"
+
+
+def test_reset_password(idp: Any, live: RunningServer, app: Any) -> None:
+    pool_id, _, js = app
+    username = unique("amp")
+    confirmed_user(idp, pool_id, username, email=f"{username}@example.com", email_verified="true")
+
+    started = js.must(step("resetPassword", username=username)).result("resetPassword")
+
+    assert started["isPasswordReset"] is False
+    assert started["nextStep"]["resetPasswordStep"] == "CONFIRM_RESET_PASSWORD_WITH_CODE"
+    assert started["nextStep"]["codeDeliveryDetails"]["deliveryMedium"] == "EMAIL"
+    code = wait_code(live, pool_id, username)
+    outcome = js.must(
+        step("confirmResetPassword", username=username, code=code, newPassword=NEW_PASSWORD),
+        step("signIn", username=username, password=NEW_PASSWORD),
+    )
+    assert outcome.result("signIn")["isSignedIn"] is True
+
+
+def test_fetch_update_and_confirm_user_attributes(idp: Any, live: RunningServer, app: Any) -> None:
+    pool_id, _, _ = app
+    username, js, _ = signed_in(idp, app)
+    new_email = f"{unique('new')}@example.com"
+
+    outcome = js.must(
+        step("fetchUserAttributes"),
+        step("updateUserAttributes", attributes={"given_name": "Ann", "email": new_email}),
+    )
+
+    attrs = outcome.result("fetchUserAttributes")
+    assert (attrs["email"], attrs["email_verified"]) == (f"{username}@example.com", "true")
+    update = outcome.result("updateUserAttributes")
+    assert update["given_name"] == {"isUpdated": True, "nextStep": {"updateAttributeStep": "DONE"}}
+    assert update["email"]["isUpdated"] is False
+    assert update["email"]["nextStep"]["updateAttributeStep"] == "CONFIRM_ATTRIBUTE_WITH_CODE"
+    assert update["email"]["nextStep"]["codeDeliveryDetails"]["attributeName"] == "email"
+
+    code = wait_code(live, pool_id, new_email)
+    after = js.must(step("confirmUserAttribute", key="email", code=code), step("fetchUserAttributes"))
+    attrs = after.result("fetchUserAttributes")
+    assert (attrs["email"], attrs["email_verified"], attrs["given_name"]) == (new_email, "true", "Ann")
+
+
+def test_delete_user(idp: Any, app: Any) -> None:
+    pool_id, _, _ = app
+    username, js, _ = signed_in(idp, app)
+
+    outcome = js.must(step("deleteUser"), step("tokens"))
+
+    assert [c["status"] for c in outcome.calls_to("DeleteUser")] == [200]
+    assert outcome.result("tokens") is None
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_get_user(UserPoolId=pool_id, Username=username)

@@ -19,6 +19,7 @@ from clients_support import (
     confirmed_user,
     make_client,
     make_pool,
+    messages,
     step,
     unique,
     wait_code,
@@ -321,3 +322,82 @@ def test_unconfirmed_user_cannot_sign_in(idp: Any, app: Any) -> None:
 
     # Cognito checks the status before the password: both answers are the same.
     assert wrong.error("signIn")["name"] == right.error("signIn")["name"] == "UserNotConfirmedException"
+
+
+def test_change_and_verify_an_email(idp: Any, live: RunningServer, app: Any) -> None:
+    pool_id, _, _ = app
+    username, js, _ = signed_in(idp, app)
+    new_email = f"{unique('new')}@example.com"
+
+    updated = js.must(step("updateAttributes", attributes={"email": new_email})).result("updateAttributes")
+
+    assert updated["details"]["CodeDeliveryDetailsList"][0]["AttributeName"] == "email"
+    code = wait_code(live, pool_id, new_email)
+    before = js.must(step("getUserAttributes")).result("getUserAttributes")
+    assert (before["email"], before["email_verified"]) == (new_email, "false")
+    wrong = js.run(
+        step(
+            "verifyAttribute", name="email", code="000000" if code != "000000" else "111111", allow_error=True
+        )
+    )
+    assert wrong.error("verifyAttribute")["name"] == "CodeMismatchException"
+    js.must(step("verifyAttribute", name="email", code=code))
+    after = js.must(step("getUserAttributes")).result("getUserAttributes")
+    assert (after["email"], after["email_verified"]) == (new_email, "true")
+
+    seen = len(messages(live, pool_id, new_email))
+    delivery = js.must(step("getAttributeVerificationCode", name="email")).result(
+        "getAttributeVerificationCode"
+    )
+    assert delivery["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert wait_code(live, pool_id, new_email, seen=seen)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["Username"] == username
+
+
+def test_resend_confirmation_code(idp: Any, live: RunningServer, app: Any) -> None:
+    pool_id, _, js = app
+    username = unique("cij")
+    js.must(
+        step("signUp", username=username, password=PASSWORD, attributes={"email": f"{username}@example.com"})
+    )
+    wait_code(live, pool_id, username)
+
+    resent = js.must(step("resendConfirmationCode", username=username)).result("resendConfirmationCode")
+
+    assert resent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    code = wait_code(live, pool_id, username, seen=1)
+    js.must(
+        step("confirmRegistration", username=username, code=code),
+        step("signIn", username=username, password=PASSWORD),
+    )
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
+
+
+def test_sign_out_revokes_the_refresh_token(idp: Any, app: Any) -> None:
+    client_id = app[1]
+    _, js, session = signed_in(idp, app)
+
+    outcome = js.must(step("signOut"))
+
+    revoke = outcome.calls_to("RevokeToken")
+    assert [c["status"] for c in revoke] == [200], outcome.describe()
+    assert revoke[0]["request"] == {"Token": session["refreshToken"], "ClientId": client_id}
+    assert not any(k.endswith(".refreshToken") for k in js.stored())
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": session["refreshToken"]},
+        )
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_user(AccessToken=session["accessToken"])
+
+
+def test_delete_user(idp: Any, app: Any) -> None:
+    pool_id = app[0]
+    username, js, _ = signed_in(idp, app)
+
+    js.must(step("deleteUser"))
+
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_get_user(UserPoolId=pool_id, Username=username)

@@ -1,28 +1,18 @@
-"""SRP verifier math, checked against the independent reference in /work/shared/bench/cognito_srp.py."""
+"""SRP verifier math, checked against the independent reference in ../shared/bench/cognito_srp.py."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reference import reference_srp
 from userpools.crypto import code_digest, code_matches, srp
-
-BENCH = Path("/work/shared/bench")
 
 
 @pytest.fixture(scope="module")
 def reference() -> Any:
-    if not (BENCH / "cognito_srp.py").exists():
-        pytest.skip("reference SRP implementation not available")
-    sys.path.insert(0, str(BENCH))
-    try:
-        import cognito_srp
-    finally:
-        sys.path.remove(str(BENCH))
-    return cognito_srp
+    return reference_srp()
 
 
 SALTS = [

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reference import reference_srp
 from userpools.auth.srp_flow import timestamp_ok
 from userpools.crypto import srp
 
-BENCH = Path("/work/shared/bench")
 POOL_ID = "us-east-1_AbCdEf123"
 USER = "0de7fb74-5bba-41f5-934c-28167130f76c"
 PASSWORD = "Pässw0rd!"
@@ -21,14 +19,7 @@ PASSWORD = "Pässw0rd!"
 
 @pytest.fixture(scope="module")
 def ref() -> Any:
-    if not (BENCH / "cognito_srp.py").exists():
-        pytest.skip("reference SRP implementation not available")
-    sys.path.insert(0, str(BENCH))
-    try:
-        import cognito_srp
-    finally:
-        sys.path.remove(str(BENCH))
-    return cognito_srp
+    return reference_srp()
 
 
 def _exchange(ref: Any, password: str, salt: bytes, b: int) -> tuple[bytes, dict[str, str], bytes]:

@@ -11,6 +11,8 @@
  *          answers CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED with confirmSignIn)
  *   fetchAuthSession {forceRefresh?}   getCurrentUser {}   updatePassword {oldPassword, newPassword}
  *   signOut {global?}   tokens {}  (what the token store holds, refresh token included)
+ *   resetPassword {username}   confirmResetPassword {username, code, newPassword}   fetchUserAttributes {}
+ *   updateUserAttributes {attributes}   confirmUserAttribute {key, code}   deleteUser {}
  * The token store is UP_STORAGE (a JSON file), so a later run continues the same signed-in session.
  */
 
@@ -72,6 +74,31 @@ const ops = {
 	},
 	async signOut(step) {
 		await auth.signOut({ global: Boolean(step.global) });
+		return 'SUCCESS';
+	},
+	async resetPassword(step) {
+		return auth.resetPassword({ username: step.username });
+	},
+	async confirmResetPassword(step) {
+		await auth.confirmResetPassword({
+			username: step.username,
+			confirmationCode: step.code,
+			newPassword: step.newPassword,
+		});
+		return 'SUCCESS';
+	},
+	async fetchUserAttributes() {
+		return auth.fetchUserAttributes();
+	},
+	async updateUserAttributes(step) {
+		return auth.updateUserAttributes({ userAttributes: step.attributes });
+	},
+	async confirmUserAttribute(step) {
+		await auth.confirmUserAttribute({ userAttributeKey: step.key, confirmationCode: step.code });
+		return 'SUCCESS';
+	},
+	async deleteUser() {
+		await auth.deleteUser();
 		return 'SUCCESS';
 	},
 	async tokens() {

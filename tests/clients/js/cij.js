@@ -12,6 +12,8 @@
  *   getSession {}   refreshSession {}   changePassword {oldPassword, newPassword}
  *   forgotPassword {username}   confirmPassword {username, code, newPassword}
  *   getUserAttributes {}   updateAttributes {attributes}   globalSignOut {}
+ *   getAttributeVerificationCode {name}   verifyAttribute {name, code}   resendConfirmationCode {username}
+ *   signOut {}  (with a callback: RevokeToken on the refresh token, then the cache is cleared)   deleteUser {}
  * Signed-in steps use the user kept in UP_STORAGE (the library's own token cache) by an earlier run.
  */
 
@@ -138,6 +140,35 @@ const ops = {
 		const { u } = await signedIn(state);
 		const [result, details] = await call(cb => u.updateAttributes(attributeList(step.attributes), cb));
 		return { result, details };
+	},
+	async getAttributeVerificationCode(step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) =>
+			u.getAttributeVerificationCode(step.name, {
+				onSuccess: resolve,
+				onFailure: reject,
+				inputVerificationCode: resolve,
+			})
+		);
+	},
+	async verifyAttribute(step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) =>
+			u.verifyAttribute(step.name, step.code, { onSuccess: resolve, onFailure: reject })
+		);
+	},
+	async resendConfirmationCode(step, state) {
+		const u = user(state, step.username);
+		return call(cb => u.resendConfirmationCode(cb));
+	},
+	async signOut(_step, state) {
+		const u = user(state);
+		await new Promise((resolve, reject) => u.signOut(err => (err ? reject(err) : resolve())));
+		return 'SUCCESS';
+	},
+	async deleteUser(_step, state) {
+		const { u } = await signedIn(state);
+		return call(cb => u.deleteUser(cb));
 	},
 	async globalSignOut(_step, state) {
 		const { u } = await signedIn(state);
