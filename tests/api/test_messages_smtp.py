@@ -115,6 +115,30 @@ def test_admin_create_user_invitation_goes_out_by_smtp(inbox: Inbox) -> None:
     assert "carol" in body and "Temp-Passw0rd!" in body
 
 
+def test_pool_from_and_reply_to_reach_the_mail(inbox: Inbox) -> None:
+    with server(email_sender="smtp", smtp_port=inbox.port) as srv:
+        idp = srv.client()
+        pool_id = idp.create_user_pool(
+            PoolName="branded",
+            EmailConfiguration={
+                "EmailSendingAccount": "DEVELOPER",
+                "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+                "From": "Example Team <team@example.com>",
+                "ReplyToEmailAddress": "help@example.com",
+            },
+        )["UserPool"]["Id"]
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username="dave",
+            TemporaryPassword="Temp-Passw0rd!",
+            UserAttributes=[{"Name": "email", "Value": "dave@example.com"}],
+            DesiredDeliveryMediums=["EMAIL"],
+        )
+    [(_, _, mail)] = inbox.mails
+    assert mail["From"] == "Example Team <team@example.com>"
+    assert mail["Reply-To"] == "help@example.com"
+
+
 def test_file_sender_appends_json_lines(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "outbox.jsonl"
     sender = FileSender(path, FakeClock(1_800_000_000.0))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
 from userpools.domain import list_filter
 from userpools.domain.user import User, active_aliases, filter_columns
 from userpools.domain.user_pool_rules import pool_rules
 from userpools.store.database import Database
-from userpools.store.tables import users
 from userpools.store.users import DuplicateUser, page_query
 
 POOL = "us-east-1_Store1234"
@@ -164,7 +162,8 @@ async def test_list_queries_use_an_index(database: Database) -> None:
         'cognito:user_status ^= "C"',
     ):
         query = list_filter.parse(filter_text)
-        plan = await _plan(database, query.column, query.condition, ("a", "b"))
+        after = (True, "b") if query.column == "enabled" else ("a", "b")
+        plan = await _plan(database, query.column, query.condition, after)
         assert "SCAN users" not in plan.replace("USING INDEX", "").replace("USING COVERING INDEX", ""), plan
         assert "USE TEMP B-TREE" not in plan, (filter_text, plan)
 
@@ -175,49 +174,6 @@ async def _plan(database: Database, column: str, condition: Any, after: Any) -> 
         sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         rows = await uow.conn.execute(text("EXPLAIN QUERY PLAN " + sql))
         return "\n".join(str(r[-1]) for r in rows)
-
-
-async def test_email_filter_is_fast_on_a_large_pool(database: Database) -> None:
-    if not database.is_sqlite:
-        pytest.skip("the 100,000-user timing runs on SQLite")
-    async with database.unit_of_work(write=True) as uow:
-        await uow.pools.insert(POOL, "big", {}, 1.0)
-        batch = []
-        for i in range(100_000):
-            attributes = {"sub": f"sub-{i:06}", "email": f"user{i:06}@example.com"}
-            batch.append(
-                {
-                    "pool_id": POOL,
-                    "username": f"user{i:06}",
-                    "username_key": f"user{i:06}",
-                    "sub": f"sub-{i:06}",
-                    "status": "CONFIRMED",
-                    "enabled": True,
-                    "created": 1.0,
-                    "modified": 1.0,
-                    "attributes": attributes,
-                    "settings": {},
-                    "f_email": attributes["email"],
-                }
-            )
-            if len(batch) == 10_000:
-                await uow.conn.execute(insert(users), batch)
-                batch = []
-        await uow.conn.execute(text("ANALYZE"))
-    async with database.unit_of_work(write=False) as uow:
-        for filter_text, expected in (('email = "user054321@example.com"', 1), ('email ^= "user09999"', 10)):
-            query = list_filter.parse(filter_text)
-            await uow.users.page(POOL, query.column, query.condition, None, 60)  # warm the cache
-            start = time.perf_counter()
-            rows = await uow.users.page(POOL, query.column, query.condition, None, 60)
-            elapsed = time.perf_counter() - start
-            assert len(rows) == expected
-            assert elapsed < 0.05, f"{filter_text} took {elapsed * 1000:.1f} ms"
-        # A deep page is as cheap as the first.
-        query = list_filter.parse("")
-        start = time.perf_counter()
-        rows = await uow.users.page(POOL, query.column, query.condition, (None, "user090000"), 60)
-        assert rows[0][2].username == "user090001" and time.perf_counter() - start < 0.05
 
 
 async def test_contract_helpers_on_both_stores(database: Database, tmp_path: Any) -> None:

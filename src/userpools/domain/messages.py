@@ -5,6 +5,9 @@ Defaults per https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-u
 
 from __future__ import annotations
 
+from userpools.domain.user_pool_rules import PoolRules
+from userpools.ports import Message
+
 INVITE_SUBJECT = "Your temporary password"
 INVITE_MESSAGE = "Your username is {username} and temporary password is {####}."
 CODE_SUBJECT = "Your verification code"
@@ -49,3 +52,11 @@ def mask_email(email: str) -> str:
 def mask_phone(phone: str) -> str:
     """``+15555550123`` → ``+*******0123``."""
     return "+" + "*" * max(len(phone) - 5, 0) + phone[-4:]
+
+
+def outbound(
+    rules: PoolRules, channel: str, username: str, destination: str, body: str, subject: str, kind: str
+) -> Message:
+    """One message of the pool; emails carry the pool's From / Reply-To (EmailConfiguration)."""
+    extra = dict(rules.email_sender) if channel == "email" else {}
+    return Message(channel, rules.pool_id, username, destination, body, subject, kind, extra)

@@ -36,6 +36,7 @@ class PoolRules:
     invite_template: dict[str, str]
     verification_template: dict[str, str]
     recovery: tuple[tuple[str, int], ...]
+    email_sender: tuple[tuple[str, str], ...] = ()  # ("from", ...), ("reply_to", ...) of EmailConfiguration
 
     @property
     def pool_name(self) -> str:
@@ -67,7 +68,14 @@ def pool_rules(pool: dict[str, Any]) -> PoolRules:
         invite_template=dict(admin_create.get("InviteMessageTemplate") or {}),
         verification_template=_verification_template(pool),
         recovery=tuple((m["Name"], int(m["Priority"])) for m in recovery) if recovery else DEFAULT_RECOVERY,
+        email_sender=_email_sender(pool.get("EmailConfiguration") or {}),
     )
+
+
+def _email_sender(config: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The pool's From and Reply-To (EmailConfiguration), passed to the email sender with each message."""
+    pairs = (("from", config.get("From")), ("reply_to", config.get("ReplyToEmailAddress")))
+    return tuple((key, str(value)) for key, value in pairs if value)
 
 
 def _schema_from_request(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:

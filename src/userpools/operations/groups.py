@@ -174,12 +174,8 @@ async def list_users_in_group(ctx: Context, req: dict[str, Any]) -> dict[str, An
     group = await load_group(ctx, pool["Id"], req["GroupName"])
     after, limit = page_request(req, int)
     ids = await ctx.uow.groups.member_ids(pool["Id"], group["GroupName"], after, limit + 1)
-    members = []
-    for user_id in ids[:limit]:
-        user = await ctx.uow.users.by_id(user_id)
-        if user is not None:  # the membership row goes with the user; this is only a guard
-            members.append(user_type(user))
-    out: dict[str, Any] = {"Users": members}
+    members = await ctx.uow.users.by_ids(ids[:limit])
+    out: dict[str, Any] = {"Users": [user_type(user) for user in members]}
     if len(ids) > limit:
         out["NextToken"] = encode_token(ids[limit - 1])
     return out

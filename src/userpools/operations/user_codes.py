@@ -11,12 +11,11 @@ Exceeding either answers ``LimitExceededException: Attempt limit exceeded, pleas
 from __future__ import annotations
 
 from userpools.crypto import code_digest, code_matches
-from userpools.domain import codes
+from userpools.domain import codes, messages
 from userpools.domain.user import User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
 from userpools.operations.context import Context
-from userpools.ports import Message
 
 WRONG_CODE = "Invalid verification code provided, please try again."
 EXPIRED_CODE = "Invalid code provided, please request a code again."
@@ -108,7 +107,7 @@ async def send(
         }
     subject, body = codes.compose(rules, attribute, code, user.username, link=link)
     channel = codes.channel_of(attribute)
-    ctx.send_later(Message(channel, rules.pool_id, user.username, destination, body, subject, kind))
+    ctx.send_later(messages.outbound(rules, channel, user.username, destination, body, subject, kind))
     return codes.delivery_details(attribute, destination)
 
 

@@ -82,7 +82,7 @@ def _channels(user: User, mediums: list[str] | None) -> list[str]:
 
 def _message(rules: PoolRules, user: User, channel: str, body: str, subject: str, kind: str) -> Message:
     destination = user.attributes["email" if channel == "email" else "phone_number"]
-    return Message(channel, rules.pool_id, user.username, destination, body, subject, kind)
+    return messages.outbound(rules, channel, user.username, destination, body, subject, kind)
 
 
 @operation("AdminUpdateUserAttributes", write=True)

@@ -7,9 +7,10 @@ Profiles (``users``) are what lists and lookups return; verifiers (``user_creden
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Integer, Select, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from userpools.domain.user import User
@@ -24,6 +25,7 @@ _BY_SUB = _BY_POOL.where(users.c.sub == bindparam("key"))
 _BY_ALIAS = {a: _BY_POOL.where(users.c[f"alias_{a}"] == bindparam("key"))
              for a in ("email", "phone_number", "preferred_username")}  # fmt: skip
 _BY_ID = select(*_PROFILE).where(users.c.id == bindparam("id"))
+_BY_IDS = select(*_PROFILE).where(users.c.id.in_(bindparam("ids", expanding=True))).order_by(users.c.id)
 # Writes of every sign-up and user creation, likewise built once (values come as parameters).
 _INSERT = insert(users).returning(users.c.id)
 _SAVE = update(users).where(users.c.id == bindparam("b_id"))
@@ -137,6 +139,13 @@ class UserRepo:
     async def by_id(self, user_id: int) -> User | None:
         return await self._one(_BY_ID, {"id": user_id})
 
+    async def by_ids(self, user_ids: list[int]) -> list[User]:
+        """The users with these ids, in id order, in one query (missing ids are left out)."""
+        if not user_ids:
+            return []
+        rows = (await self.conn.execute(_BY_IDS, {"ids": user_ids})).all()
+        return [_user(row) for row in rows]
+
     async def page(
         self,
         pool_id: str,
@@ -151,7 +160,8 @@ class UserRepo:
         ``(pool_id, column, username_key)`` answers every form without scanning the pool.
         Returns ``(column value, username_key, user)`` triples.
         """
-        rows = (await self.conn.execute(page_query(pool_id, column, condition, after, limit))).all()
+        statement, params = _page(pool_id, column, condition, after, limit)
+        rows = (await self.conn.execute(statement, params)).all()
         return [(r.sort_value, r.sort_key, _user(r)) for r in rows]
 
     # --- credentials (privileged) ---------------------------------------------------------------
@@ -228,25 +238,48 @@ class UserRepo:
 def page_query(
     pool_id: str, column: str, condition: tuple[str, Any] | None, after: tuple[Any, str] | None, limit: int
 ) -> Select[Any]:
-    """The keyset query behind ``UserRepo.page`` (public so tests can check its query plan)."""
+    """The keyset query behind ``UserRepo.page``, values bound (public so tests can check its query plan)."""
+    statement, params = _page(pool_id, column, condition, after, limit)
+    return statement.params(params)
+
+
+def _page(
+    pool_id: str, column: str, condition: tuple[str, Any] | None, after: tuple[Any, str] | None, limit: int
+) -> tuple[Select[Any], dict[str, Any]]:
+    params: dict[str, Any] = {"pool_id": pool_id, "limit": limit}
+    kind = None
+    if condition is not None:
+        kind, value = condition
+        if kind == "prefix":
+            params["low"], params["high"] = value
+        else:
+            params["value"] = value
+    if after is not None:
+        params["after_value"], params["after_key"] = after
+    return _page_statement(column, kind, after is not None), params
+
+
+@cache
+def _page_statement(column: str, kind: str | None, has_after: bool) -> Select[Any]:
+    """One prebuilt statement per query shape (filtered column, comparison, first page or not)."""
     col = users.c[column]
     key = users.c.username_key
     query = select(*_PROFILE, col.label("sort_value"), key.label("sort_key")).where(
-        users.c.pool_id == pool_id
+        users.c.pool_id == bindparam("pool_id", type_=users.c.pool_id.type)
     )
-    if condition is not None:
-        kind, value = condition
-        if kind == "eq":
-            query = query.where(col == value)
-        elif kind == "prefix":
-            query = query.where(col >= value[0], col < value[1])
-        else:
-            query = query.where(col.in_(value))
-    if column == "username_key" or (condition is not None and condition[0] == "eq"):
+    if kind == "eq":
+        query = query.where(col == bindparam("value", type_=col.type))
+    elif kind == "prefix":
+        query = query.where(col >= bindparam("low", type_=col.type), col < bindparam("high", type_=col.type))
+    elif kind is not None:
+        query = query.where(col.in_(bindparam("value", type_=col.type, expanding=True)))
+    limit = bindparam("limit", type_=Integer)
+    if column == "username_key" or kind == "eq":
         # One value of ``column``: the index is already in username_key order within it.
-        if after is not None:
-            query = query.where(key > after[1])
+        if has_after:
+            query = query.where(key > bindparam("after_key", type_=key.type))
         return query.order_by(key).limit(limit)
-    if after is not None:
-        query = query.where(tuple_(col, key) > tuple_(after[0], after[1]))
+    if has_after:
+        after = tuple_(bindparam("after_value", type_=col.type), bindparam("after_key", type_=key.type))
+        query = query.where(tuple_(col, key) > after)
     return query.where(col.is_not(None)).order_by(col, key).limit(limit)
