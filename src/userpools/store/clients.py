@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.tables import client_secrets, clients
@@ -28,6 +28,16 @@ def _wire(row: Any) -> dict[str, Any]:
     }
 
 
+# Run on every sign-in and token refresh: built once.
+_FIND = select(clients).where(clients.c.client_id == bindparam("client_id"))
+_GET = _FIND.where(clients.c.pool_id == bindparam("pool_id"))
+_SECRETS = (
+    select(client_secrets.c.secret)
+    .where(client_secrets.c.client_id == bindparam("client_id"))
+    .order_by(client_secrets.c.created, client_secrets.c.secret_id)
+)
+
+
 class ClientRepo:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
@@ -42,13 +52,12 @@ class ClientRepo:
 
     async def get(self, pool_id: str, client_id: str) -> dict[str, Any] | None:
         """The client of ``pool_id`` (wire-shaped, no secret), or None."""
-        query = select(clients).where(clients.c.pool_id == pool_id, clients.c.client_id == client_id)
-        row = (await self.conn.execute(query)).first()
+        row = (await self.conn.execute(_GET, {"pool_id": pool_id, "client_id": client_id})).first()
         return None if row is None else _wire(row)
 
     async def find(self, client_id: str) -> dict[str, Any] | None:
         """The client with this id in any pool (auth flows know only the ClientId)."""
-        row = (await self.conn.execute(select(clients).where(clients.c.client_id == client_id))).first()
+        row = (await self.conn.execute(_FIND, {"client_id": client_id})).first()
         return None if row is None else _wire(row)
 
     async def exists(self, client_id: str) -> bool:
@@ -115,9 +124,4 @@ class ClientRepo:
 
     async def secrets_of(self, client_id: str) -> list[str]:
         """The client's secrets, oldest first (none for a public client). Compare with hmac.compare_digest."""
-        query = (
-            select(client_secrets.c.secret)
-            .where(client_secrets.c.client_id == client_id)
-            .order_by(client_secrets.c.created, client_secrets.c.secret_id)
-        )
-        return [r.secret for r in (await self.conn.execute(query)).all()]
+        return [r.secret for r in (await self.conn.execute(_SECRETS, {"client_id": client_id})).all()]

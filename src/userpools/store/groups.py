@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Integer, Row, Select, and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from userpools.store.connection import Conn
@@ -38,6 +38,24 @@ def group_type(row: Row[Any]) -> dict[str, Any]:
 def _token_order(group: dict[str, Any]) -> tuple[bool, int, str]:
     precedence = group.get("Precedence")
     return (precedence is None, precedence or 0, group["GroupName"])
+
+
+def _groups_of_user(after: bool) -> Select[Any]:
+    query = (
+        select(groups)
+        .join(
+            user_groups,
+            and_(user_groups.c.pool_id == groups.c.pool_id, user_groups.c.group_name == groups.c.name),
+        )
+        .where(user_groups.c.user_id == bindparam("user_id"))
+    )
+    if after:
+        query = query.where(user_groups.c.group_name > bindparam("after"))
+    return query.order_by(user_groups.c.group_name).limit(bindparam("limit", type_=Integer))
+
+
+# Read for every token issued (cognito:groups): built once, for the first page and the next ones.
+_GROUPS_OF_USER = {False: _groups_of_user(False), True: _groups_of_user(True)}
 
 
 class GroupRepo:
@@ -149,17 +167,10 @@ class GroupRepo:
 
     async def page_of_user(self, user_id: int, after: str | None, limit: int) -> list[dict[str, Any]]:
         """The user's groups ordered by name, starting after the name ``after``."""
-        query = (
-            select(groups)
-            .join(
-                user_groups,
-                and_(user_groups.c.pool_id == groups.c.pool_id, user_groups.c.group_name == groups.c.name),
-            )
-            .where(user_groups.c.user_id == user_id)
-        )
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit}
         if after is not None:
-            query = query.where(user_groups.c.group_name > after)
-        rows = (await self.conn.execute(query.order_by(user_groups.c.group_name).limit(limit))).all()
+            params["after"] = after
+        rows = (await self.conn.execute(_GROUPS_OF_USER[after is not None], params)).all()
         return [group_type(r) for r in rows]
 
     async def groups_of_user(self, user_id: int) -> list[dict[str, Any]]:
