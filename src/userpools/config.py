@@ -50,6 +50,10 @@ class Settings:
     # same one. Empty: read (or create once) data_dir/master.key, fine for a single node.
     master_key: str = ""
     log_level: str = "info"
+    # Lambda triggers: the Lambda Invoke API endpoint (empty: AWS's own, by the function ARN's region), and
+    # per-function backends: '<arn or name>=python:pkg.mod:func,<arn>=http://host/path' (others: Invoke).
+    lambda_endpoint: str = ""
+    triggers: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -99,8 +103,25 @@ class Settings:
             return self.auth
         return "local" if self.is_loopback else "strict"
 
+    @property
+    def trigger_routes(self) -> dict[str, str]:
+        """``triggers`` as {ARN or function name: ``python:mod:func`` | ``http(s)://...`` | ``lambda``}."""
+        routes: dict[str, str] = {}
+        for item in filter(None, (part.strip() for part in self.triggers.split(","))):
+            name, sep, backend = item.partition("=")
+            backend = backend.strip()
+            known = backend == "lambda" or backend.startswith(("python:", "http://", "https://"))
+            if not sep or not name.strip() or not known:
+                raise ValueError(
+                    "USERPOOLS_TRIGGERS is written '<function ARN or name>=<python:module:function | "
+                    f"http(s)://url | lambda>', separated by commas, not {item!r}"
+                )
+            routes[name.strip()] = backend
+        return routes
+
     def check(self) -> None:
         """Refuse settings that would expose an unauthenticated admin API."""
+        self.trigger_routes  # noqa: B018 - raises on a malformed USERPOOLS_TRIGGERS
         if self.auth not in ("", "local", "strict", "off"):
             raise ValueError(f"--auth must be 'local', 'strict' or 'off', not {self.auth!r}")
         if self.auth == "off" and not self.is_loopback:

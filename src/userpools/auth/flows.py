@@ -6,7 +6,8 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 Flows: USER_SRP_AUTH, USER_PASSWORD_AUTH (public only), ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
 (admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED.
 Differences: CUSTOM_AUTH and USER_AUTH are refused with InvalidParameterException (Lambda triggers and
-choice-based sign-in come later); MFA challenges are not issued and DEVICE_KEY is ignored (issue 4);
+choice-based sign-in come later); MFA challenges are answered in ``auth.mfa_answer``, the device
+challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``;
 ClientMetadata, AnalyticsMetadata, UserContextData and ContextData are accepted and ignored.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import new_password, password, srp_flow
+from userpools.auth import device_srp, devices, mfa, mfa_answer, new_password, password, srp_flow
 from userpools.auth.gate import Caller, caller, check_hash, require_flow, required
 from userpools.auth.refresh import find_refresh_token, refresh
 from userpools.auth.sessions import INVALID
@@ -49,9 +50,17 @@ async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str
     name = str(req["ChallengeName"])
     responses = dict(req.get("ChallengeResponses") or {})
     if name == "PASSWORD_VERIFIER":
-        return await srp_flow.answer(ctx, who, responses)
+        with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):  # devices (issue 4 §2)
+            return await srp_flow.answer(ctx, who, responses)
+    if name == devices.CHALLENGE:  # remembered devices (issue 4 §2)
+        return await device_srp.start(ctx, who, responses, req.get("Session"))
+    if name == devices.VERIFIER_CHALLENGE:
+        return await device_srp.answer(ctx, who, responses)
     if name == new_password.CHALLENGE:
         return await new_password.answer(ctx, who, responses, req.get("Session"))
+    if name in mfa.CHALLENGES:  # MFA (issue 4 §1)
+        with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):  # then devices (§2)
+            return await mfa_answer.answer(ctx, who, name, responses, req.get("Session"))
     # No challenge of another kind is ever issued, so no session can be answering one.
     raise NotAuthorizedException(INVALID)
 

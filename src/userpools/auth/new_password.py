@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from userpools.auth import tokens
+from userpools.auth import mfa, tokens
 from userpools.auth.gate import Caller, check_hash, names_user, required
 from userpools.auth.sessions import INVALID, consume, new_state, open_session, seal_session
 from userpools.domain.attributes import READ_ONLY, check_writes
@@ -91,6 +91,9 @@ async def answer(ctx: Context, who: Caller, responses: dict[str, Any], session: 
     user.status = CONFIRMED
     await set_password(ctx, who.rules, user, password, temporary=False)
     await save_user(ctx, who.rules, user)
+    second = await mfa.challenge(ctx, who, user)  # MFA (issue 4 §1): a new password is one factor
+    if second is not None:
+        return second
     result = await tokens.issue_tokens(
         ctx, who.pool, who.client, user, source="TokenGeneration_NewPasswordChallenge", auth_time=ctx.now
     )

@@ -1,16 +1,17 @@
-"""What follows a verified password: tokens, or the NEW_PASSWORD_REQUIRED challenge.
+"""What follows a verified password: NEW_PASSWORD_REQUIRED, an MFA challenge, or tokens.
 
 https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html
-Differences (until issue 4): MFA is not evaluated (a pool with MfaConfiguration ON, or a user with MFA
-enabled, signs in without an MFA challenge) and remembered devices are not tracked (DEVICE_KEY is
-accepted and ignored, no NewDeviceMetadata).
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html
+``signed_in`` runs after the first factor (SRP or password); ``completed`` issues the tokens once every
+factor is proven (also called by the MFA answers in ``auth.mfa_answer``).
+Remembered devices (``auth.devices``): ``completed`` asks for DEVICE_SRP_AUTH or adds NewDeviceMetadata.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import tokens
+from userpools.auth import devices, mfa, tokens
 from userpools.auth.gate import Caller
 from userpools.auth.new_password import challenge as new_password_challenge
 from userpools.domain.user import FORCE_CHANGE_PASSWORD, User
@@ -27,7 +28,30 @@ async def signed_in(ctx: Context, who: Caller, user: User, secrets: SignInSecret
         if secrets.temporary and secrets.expires is not None and ctx.now > secrets.expires:
             raise NotAuthorizedException(TEMPORARY_EXPIRED)
         return new_password_challenge(ctx, who, user)
+    # A remembered device stands in for the second factor (DeviceConfiguration.ChallengeRequiredOnNewDevice);
+    # ``completed`` then makes it prove itself with DEVICE_SRP_AUTH before any token.
+    if not await devices.remembered(ctx, user, devices.offered_key()):
+        # Second factor: SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP / SELECT_MFA_TYPE / MFA_SETUP, or none.
+        second = await mfa.challenge(ctx, who, user)
+        if second is not None:
+            return second
+    return await completed(ctx, who, user)
+
+
+async def completed(ctx: Context, who: Caller, user: User) -> dict[str, Any]:
+    """Tokens for a user who has proven every factor the pool requires."""
+    # Remembered devices (issue 4 §2, auth.devices): DEVICE_SRP_AUTH for a confirmed device, else
+    # NewDeviceMetadata for a new one (SRP sign-ins of pools with a DeviceConfiguration).
+    step = await devices.before_tokens(ctx, who, user)
+    if step.challenge is not None:
+        return step.challenge
     result = await tokens.issue_tokens(
-        ctx, who.pool, who.client, user, source="TokenGeneration_Authentication", auth_time=ctx.now
+        ctx,
+        who.pool,
+        who.client,
+        user,
+        source="TokenGeneration_Authentication",
+        auth_time=ctx.now,
+        device_key=step.device_key,
     )
-    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+    return {"ChallengeParameters": {}, "AuthenticationResult": devices.add_metadata(result, step)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from userpools.auth import devices
 from userpools.auth.tokens import mint, new_refresh_token, refresh_token_hash
 from userpools.domain.user import User
 from userpools.errors import NotAuthorizedException, RefreshTokenReuseException
@@ -64,8 +65,10 @@ async def refresh(
     ``device_key`` is accepted for the flows that send it; the token keeps the device it was issued
     with. Call inside a writing unit of work.
     """
-    del device_key  # the family's device is the one recorded at sign-in
     record = await find_refresh_token(ctx, pool, client, refresh_token)
+    # Remembered devices (issue 4 §2): a DEVICE_KEY must name one of the user's devices; the family keeps
+    # the device recorded at sign-in.
+    await devices.check_refresh_device(ctx, pool, record.user_id, device_key)
     user = await ctx.uow.users.by_id(record.user_id)
     if user is None or user.pool_id != pool["Id"]:
         raise NotAuthorizedException(INVALID)

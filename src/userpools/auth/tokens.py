@@ -7,7 +7,7 @@ Each token is signed once (RS256, ~1 ms each). Refresh tokens are opaque random 
 SHA-256 digests (``auth.refresh``).
 
 Known differences: Cognito's refresh tokens are JWEs; ours are 64 base64url characters (clients treat
-both as opaque). The PreTokenGeneration trigger (``source``) is not invoked yet.
+both as opaque). The PreTokenGeneration trigger runs in ``mint`` (triggers/tokens.py).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from userpools.domain.client_config import validity_seconds
 from userpools.domain.user import User
 from userpools.operations.context import Context
 from userpools.store.refresh_tokens import StoredRefreshToken
+from userpools.triggers.tokens import pre_token_generation
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 REFRESH_TOKEN_BYTES = 48
@@ -55,12 +56,14 @@ async def issue_tokens(
     device_key: str | None = None,
     scopes: list[str] | None = None,
     with_refresh: bool = True,
+    client_metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The wire AuthenticationResult for ``user`` signing in to ``client`` (call in a writing unit of work).
 
     ``source`` is the PreTokenGeneration trigger source (TokenGeneration_Authentication, ...).
     ``scopes`` are OAuth scopes (default: the API scope ``aws.cognito.signin.user.admin``); an ID token
-    is issued only when ``openid`` is among them or no scopes are given.
+    is issued only when ``openid`` is among them or no scopes are given. ``client_metadata`` goes to the
+    PreTokenGeneration trigger.
     """
     auth_time = ctx.now if auth_time is None else auth_time
     origin_jti = ctx.random.uuid4()
@@ -87,6 +90,7 @@ async def issue_tokens(
         device_key=device_key,
         scopes=scopes,
         refresh_token=refresh_token,
+        client_metadata=client_metadata,
     )
 
 
@@ -135,9 +139,9 @@ async def mint(
     device_key: str | None,
     scopes: list[str] | None,
     refresh_token: str | None,
+    client_metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Signs the ID and access tokens of one authentication event (``source`` kept for the trigger)."""
-    del source  # PreTokenGeneration is not wired yet (issue 4)
+    """Signs the ID and access tokens of one authentication event (``source``: the PreTokenGeneration one)."""
     services = ctx.services
     signers = await keyring.signers(ctx.uow, services.sealer, services.random, ctx.now, pool["Id"])
     groups = await ctx.uow.groups.groups_of_user(user.id)
@@ -152,14 +156,20 @@ async def mint(
     access_validity = validity_seconds(client, "AccessToken")
     access = access_claims(user, client, groups, common, scopes, device_key)
     access.update(exp=iat + access_validity, jti=ctx.random.uuid4())
+    id_claims = None
+    if scopes is None or "openid" in scopes:
+        id_claims = id_token_claims(user, client, groups, common)
+        id_claims.update(exp=iat + validity_seconds(client, "IdToken"), jti=ctx.random.uuid4())
+    await pre_token_generation(  # Lambda trigger: PreTokenGeneration may change both claim sets
+        ctx, pool, user, source, client_id=client["ClientId"], access=access, id_claims=id_claims,
+        client_metadata=client_metadata,
+    )  # fmt: skip
     result: dict[str, Any] = {
         "AccessToken": jwt.sign(access, signers["access"].key, signers["access"].kid),
         "ExpiresIn": access_validity,
         "TokenType": "Bearer",
     }
-    if scopes is None or "openid" in scopes:
-        id_claims = id_token_claims(user, client, groups, common)
-        id_claims.update(exp=iat + validity_seconds(client, "IdToken"), jti=ctx.random.uuid4())
+    if id_claims is not None:
         result["IdToken"] = jwt.sign(id_claims, signers["id"].key, signers["id"].kid)
     if refresh_token is not None:
         result["RefreshToken"] = refresh_token

@@ -5,8 +5,9 @@ recovery, and password policies", "Managing user existence error responses"). Th
 verified contact in AccountRecoverySetting order (without the setting: a verified phone, then a verified
 email, Cognito's legacy order); with an explicit setting a phone used for SMS MFA doesn't qualify.
 AdminResetUserPassword (users_password) sends its code through ``send_reset_code`` here.
-Known differences: the UserMigration and CustomMessage triggers are not invoked yet; ``admin_only`` pools
-answer NotAuthorizedException (Cognito's exact wording is not documented).
+Lambda triggers: CustomMessage_ForgotPassword (the code message) and PostConfirmation_ConfirmForgotPassword
+run. Known differences: the UserMigration trigger is not invoked yet; ``admin_only`` pools answer
+NotAuthorizedException (Cognito's exact wording is not documented).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from userpools.operations.context import Context
 from userpools.operations.registry import operation
 from userpools.operations.signup import DISABLED, NO_SUCH_USER, app_client, named_user
 from userpools.operations.users_core import check_password, password_reused, save_user, set_password
+from userpools.triggers.confirmation import post_confirmation
 
 NO_CONTACT = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 WRONG_STATE = "User password cannot be reset in the current state."
@@ -58,9 +60,18 @@ def admin_only(rules: PoolRules) -> bool:
     return any(name == "admin_only" for name, _ in rules.recovery)
 
 
-async def send_reset_code(ctx: Context, rules: PoolRules, user: User, attribute: str) -> dict[str, str]:
-    """Issues the user's password-reset code (1 h) and sends it to ``attribute``."""
-    return await user_codes.send(ctx, rules, user, attribute, codes.FORGOT_PASSWORD, "forgot_password")
+async def send_reset_code(
+    ctx: Context, rules: PoolRules, user: User, attribute: str, req: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """Issues the user's password-reset code (1 h) and sends it to ``attribute``.
+
+    ``req`` (ForgotPassword's) gives the CustomMessage trigger its ClientMetadata and app client.
+    """
+    req = req or {}
+    return await user_codes.send(
+        ctx, rules, user, attribute, codes.FORGOT_PASSWORD, "forgot_password",
+        client_metadata=req.get("ClientMetadata"), caller=req.get("ClientId"),
+    )  # fmt: skip
 
 
 @operation("ForgotPassword", write=True)
@@ -85,7 +96,7 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
         raise InvalidParameterException(NO_CONTACT)
     await user_codes.limit_requests(ctx, user, "forgot")
-    return {"CodeDeliveryDetails": await send_reset_code(ctx, rules, user, attribute)}
+    return {"CodeDeliveryDetails": await send_reset_code(ctx, rules, user, attribute, req)}
 
 
 @operation("ConfirmForgotPassword", write=True)
@@ -112,4 +123,6 @@ async def confirm_forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str
     await set_password(ctx, rules, user, password, temporary=False)
     user.status = CONFIRMED
     await save_user(ctx, rules, user)
+    # Lambda trigger: PostConfirmation
+    await post_confirmation(ctx, app.pool, user, "PostConfirmation_ConfirmForgotPassword", req, app.id)
     return {}

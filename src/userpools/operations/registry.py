@@ -39,6 +39,8 @@ FAMILIES = (
     "user_settings",
     "self_service",
     "auth",
+    "mfa",
+    "devices",
 )
 
 

@@ -2,8 +2,8 @@
 
 Implements API_SignUp.html, API_ConfirmSignUp.html and API_ResendConfirmationCode.html (and the developer
 guide's "Signing up and confirming user accounts" and "Managing user existence error responses").
-Known differences: Lambda triggers (PreSignUp, CustomMessage, PostConfirmation) are not invoked yet, so
-ValidationData and ClientMetadata are accepted and unused; passwordless sign-up (no Password) is refused;
+Lambda triggers: PreSignUp_SignUp, PostConfirmation_ConfirmSignUp and CustomMessage_SignUp / _ResendCode
+run (triggers/). Known differences: passwordless sign-up (no Password) is refused;
 ConfirmSignUp never returns a ``Session`` (USER_AUTH is not supported); a CONFIRM_WITH_LINK email links to
 ``{public URL}/confirmUser``, which only works once the hosted UI exists (the code in the link works with
 ConfirmSignUp meanwhile).
@@ -39,6 +39,8 @@ from userpools.operations.users_core import (
     save_user,
     set_password,
 )
+from userpools.triggers.confirmation import post_confirmation
+from userpools.triggers.sign_up import sign_up_trigger
 
 NO_SUCH_USER = "Username/client id combination not found."
 DISABLED = "User is disabled."
@@ -104,12 +106,14 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise UsernameExistsException("User already exists")
     user = await insert_user(ctx, rules, req["Username"], attributes, UNCONFIRMED)
     await set_password(ctx, rules, user, password, temporary=False)
-    out: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+    await sign_up_trigger(ctx, app.pool, rules, user, req, app.id)  # Lambda trigger: PreSignUp_SignUp
+    out: dict[str, Any] = {"UserConfirmed": user.status == CONFIRMED, "UserSub": user.sub}
     attribute = codes.sign_up_attribute(rules, user)
-    if attribute is not None:
+    if attribute is not None and user.status != CONFIRMED:
         out["CodeDeliveryDetails"] = await user_codes.send(
-            ctx, rules, user, attribute, codes.SIGN_UP, "sign_up", client_id=app.id
-        )
+            ctx, rules, user, attribute, codes.SIGN_UP, "sign_up", client_id=app.id,
+            client_metadata=req.get("ClientMetadata"),
+        )  # fmt: skip
     return out
 
 
@@ -136,6 +140,7 @@ async def confirm_sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if attribute is not None:
         user.attributes[f"{attribute}_verified"] = "true"
     await save_user(ctx, app.rules, user, move_aliases=bool(req.get("ForceAliasCreation")))
+    await post_confirmation(ctx, app.pool, user, "PostConfirmation_ConfirmSignUp", req, app.id)  # Lambda
     return {}
 
 
@@ -157,6 +162,7 @@ async def resend_confirmation_code(ctx: Context, req: dict[str, Any]) -> dict[st
         raise InvalidParameterException("Cannot resend codes. Auto verification not turned on.")
     await user_codes.limit_requests(ctx, user, "resend")
     details = await user_codes.send(
-        ctx, app.rules, user, attribute, codes.SIGN_UP, "resend_code", client_id=app.id
-    )
+        ctx, app.rules, user, attribute, codes.SIGN_UP, "resend_code", client_id=app.id,
+        client_metadata=req.get("ClientMetadata"),
+    )  # fmt: skip
     return {"CodeDeliveryDetails": details}

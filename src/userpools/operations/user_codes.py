@@ -16,6 +16,7 @@ from userpools.domain.user import User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
 from userpools.operations.context import Context
+from userpools.triggers.messages import custom_message
 
 WRONG_CODE = "Invalid verification code provided, please try again."
 EXPIRED_CODE = "Invalid code provided, please request a code again."
@@ -23,6 +24,12 @@ ATTEMPT_LIMIT = "Attempt limit exceeded, please try after some time."
 REQUESTS_PER_HOUR = 5
 # Counter rows share ``user_codes`` with the codes (purpose ``n:<action>``, an empty digest).
 _COUNTER_PREFIX = "n:"
+# The CustomMessage trigger source of each message kind that has only one.
+CUSTOM_MESSAGE_SOURCES = {
+    "sign_up": "CustomMessage_SignUp",
+    "resend_code": "CustomMessage_ResendCode",
+    "forgot_password": "CustomMessage_ForgotPassword",
+}
 
 
 def _key(ctx: Context) -> bytes:
@@ -89,11 +96,17 @@ async def send(
     *,
     client_id: str | None = None,
     destination: str | None = None,
+    trigger: str | None = None,
+    client_metadata: dict[str, str] | None = None,
+    caller: str | None = None,
 ) -> dict[str, str]:
     """Issues a code for ``purpose``, queues its message to ``attribute`` and returns CodeDeliveryDetails.
 
     ``client_id`` (sign-up confirmation) lets a CONFIRM_WITH_LINK pool mail a ``/confirmUser`` link;
     ``destination`` overrides the attribute's current value (a new value awaiting verification).
+    ``trigger`` is the CustomMessage trigger source (default: by ``kind``, see ``CUSTOM_MESSAGE_SOURCES``;
+    none for "verification" codes, whose source depends on the operation), ``client_metadata`` its input and
+    ``caller`` the app client it names (default ``client_id``).
     """
     destination = destination or user.attributes[attribute]
     code = await issue(ctx, user, purpose)
@@ -105,8 +118,14 @@ async def send(
             "user_name": user.username,
             "confirmation_code": code,
         }
-    subject, body = codes.compose(rules, attribute, code, user.username, link=link)
+    subject, body = codes.compose(rules, attribute, code, user.username, link=dict(link) if link else None)
     channel = codes.channel_of(attribute)
+    trigger = trigger or CUSTOM_MESSAGE_SOURCES.get(kind)
+    if trigger is not None:  # Lambda trigger: CustomMessage may rewrite the message
+        subject, body = await custom_message(
+            ctx, rules, user, trigger, channel, (subject, body),
+            code=code, client_metadata=client_metadata, client_id=caller or client_id, link=link,
+        )  # fmt: skip
     ctx.send_later(messages.outbound(rules, channel, user.username, destination, body, subject, kind))
     return codes.delivery_details(attribute, destination)
 

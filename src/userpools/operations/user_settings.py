@@ -1,8 +1,8 @@
 """Legacy per-user MFA settings: AdminSetUserSettings (and SetUserSettings, registered in self_service).
 
 Implements API_AdminSetUserSettings.html / API_SetUserSettings.html: ``MFAOptions`` is stored on the user and
-returned by AdminGetUser / GetUser. Known difference: the options are stored only; how they drive sign-in
-(SMS MFA) comes with the MFA work.
+returned by AdminGetUser / GetUser. Stored options count as SMS MFA turned on (``auth.mfa_user.enabled``):
+sign-in then answers SMS_MFA when the pool's MFA is ON or OPTIONAL with SMS MFA.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Administrator writes to users: AdminCreateUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes.
 
 See API_AdminCreateUser.html, API_AdminUpdateUserAttributes.html, API_AdminDeleteUserAttributes.html.
-Differences: Lambda triggers (PreSignUp_AdminCreateUser, CustomMessage_*) are not invoked; ValidationData
-and ClientMetadata are accepted and ignored.
+Lambda triggers: PreSignUp_AdminCreateUser runs (it may refuse; its response fields are ignored, as in
+Cognito); CustomMessage_AdminCreateUser rewrites invitations, CustomMessage_UpdateUserAttribute codes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from userpools.operations.users_core import (
     user_type,
 )
 from userpools.ports import Message
+from userpools.triggers.messages import custom_message
+from userpools.triggers.sign_up import pre_sign_up
 
 _MEDIUM_ATTRIBUTE = {"EMAIL": "email", "SMS": "phone_number"}
 
@@ -53,6 +55,7 @@ async def admin_create_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
             ctx, rules, req["Username"], attributes, FORCE_CHANGE_PASSWORD,
             force_alias=bool(req.get("ForceAliasCreation")),
         )  # fmt: skip
+        await pre_sign_up(ctx, pool, user, "PreSignUp_AdminCreateUser", req, client_id=None)  # Lambda trigger
     channels = _channels(user, req.get("DesiredDeliveryMediums"))
     password = temporary or generate_password(rules.password_policy, ctx.random)
     await set_password(ctx, rules, user, password, temporary=True)
@@ -62,6 +65,10 @@ async def admin_create_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         for channel in channels:
             subject, template = messages.invitation(rules.invite_template, channel)
             body = messages.render(template, code=password, username=req["Username"])
+            subject, body = await custom_message(  # Lambda trigger: CustomMessage_AdminCreateUser
+                ctx, rules, user, "CustomMessage_AdminCreateUser", channel, (subject, body),
+                code=password, client_metadata=req.get("ClientMetadata"), username=req["Username"],
+            )  # fmt: skip
             ctx.send_later(_message(rules, user, channel, body, subject, "invitation"))
     return {"User": user_type(user)}
 
@@ -117,12 +124,17 @@ async def admin_update_user_attributes(ctx: Context, req: dict[str, Any]) -> dic
             and not user.verified(attribute)
             and user.attributes.get(attribute)
         ):
-            await _send_verification_code(ctx, rules, user, attribute)
+            await _send_verification_code(ctx, rules, user, attribute, req)
     return {}
 
 
-async def _send_verification_code(ctx: Context, rules: PoolRules, user: User, attribute: str) -> None:
-    await user_codes.send(ctx, rules, user, attribute, messages.verify_purpose(attribute), "verification")
+async def _send_verification_code(
+    ctx: Context, rules: PoolRules, user: User, attribute: str, req: dict[str, Any]
+) -> None:
+    await user_codes.send(  # Lambda trigger: CustomMessage_UpdateUserAttribute
+        ctx, rules, user, attribute, messages.verify_purpose(attribute), "verification",
+        trigger="CustomMessage_UpdateUserAttribute", client_metadata=req.get("ClientMetadata"),
+    )  # fmt: skip
 
 
 @operation("AdminDeleteUserAttributes", write=True)

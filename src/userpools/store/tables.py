@@ -282,3 +282,34 @@ auth_used_sessions = Table(
     Column("session_id", String(32), primary_key=True),
     Column("expires", Float, nullable=False, index=True),
 )
+
+# Remembered devices (issue 4 §2): tracked at an SRP sign-in, confirmed by ConfirmDevice. ``status`` is
+# ``remembered`` / ``not_remembered``; ``confirmed`` False until ConfirmDevice gives the device verifier.
+# ``pending_until``: a password (and MFA) was just proven with this device, so DEVICE_SRP_AUTH may follow
+# until then (pycognito sends no Session in the device steps).
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_key", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("group_key", String(16), nullable=False),
+    Column("name", String(1024)),
+    Column("status", String(16)),
+    Column("confirmed", Boolean, nullable=False),
+    Column("last_ip", String(64)),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+    Column("last_auth", Float),
+    Column("pending_until", Float),
+    Index(None, "user_id", "device_key"),  # ListDevices pages a user's devices by key
+)
+
+# A confirmed device's SRP salt and verifier (hex), read only by DeviceRepo.secret_of.
+device_secrets = Table(
+    "device_secrets",
+    metadata,
+    Column("device_key", String(64), ForeignKey("devices.device_key", ondelete="CASCADE"), primary_key=True),
+    Column("salt", Text, nullable=False),
+    Column("verifier", Text, nullable=False),
+)

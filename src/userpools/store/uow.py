@@ -12,6 +12,7 @@ from functools import cached_property
 from userpools.store.auth_state import AuthStateRepo
 from userpools.store.clients import ClientRepo
 from userpools.store.connection import Conn
+from userpools.store.devices import DeviceRepo
 from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
@@ -74,3 +75,7 @@ class UnitOfWork:
     @cached_property
     def refresh_tokens(self) -> RefreshTokenRepo:
         return RefreshTokenRepo(self.conn)
+
+    @cached_property
+    def devices(self) -> DeviceRepo:
+        return DeviceRepo(self.conn)

@@ -14,6 +14,9 @@
  *   getUserAttributes {}   updateAttributes {attributes}   globalSignOut {}
  *   getAttributeVerificationCode {name}   verifyAttribute {name, code}   resendConfirmationCode {username}
  *   signOut {}  (with a callback: RevokeToken on the refresh token, then the cache is cleared)   deleteUser {}
+ *   setDeviceStatusRemembered {}   listDevices {limit?, paginationToken?}   forgetDevice {}  (cached device)
+ *   associateSoftwareToken {}   verifySoftwareToken {code, friendlyDeviceName?}   setUserMfaPreference {totp}
+ *   (signIn answers SOFTWARE_TOKEN_MFA with totpCode when given)
  * Signed-in steps use the user kept in UP_STORAGE (the library's own token cache) by an earlier run.
  */
 
@@ -70,7 +73,8 @@ function signIn(step, state) {
 	return new Promise((resolve, reject) => {
 		const challenge = {};
 		const callbacks = {
-			onSuccess: s => resolve({ ...session(s), username: u.getUsername(), challenge }),
+			onSuccess: (s, userConfirmationNecessary) =>
+				resolve({ ...session(s), username: u.getUsername(), challenge, deviceKey: u.deviceKey, userConfirmationNecessary }),
 			onFailure: reject,
 			newPasswordRequired: (userAttributes, requiredAttributes) => {
 				challenge.name = 'NEW_PASSWORD_REQUIRED';
@@ -85,7 +89,11 @@ function signIn(step, state) {
 				u.completeNewPasswordChallenge(step.newPassword, step.attributes || {}, callbacks);
 			},
 			mfaRequired: () => reject(new Error('unexpected MFA challenge')),
-			totpRequired: () => reject(new Error('unexpected TOTP challenge')),
+			// MFA: a SOFTWARE_TOKEN_MFA challenge is answered with the step's totpCode when it has one.
+			totpRequired: () =>
+				step.totpCode
+					? u.sendMFACode(step.totpCode, callbacks, 'SOFTWARE_TOKEN_MFA')
+					: reject(new Error('unexpected TOTP challenge')),
 			customChallenge: () => reject(new Error('unexpected custom challenge')),
 			mfaSetup: () => reject(new Error('unexpected MFA_SETUP challenge')),
 			selectMFAType: () => reject(new Error('unexpected SELECT_MFA_TYPE challenge')),
@@ -169,6 +177,41 @@ const ops = {
 	async deleteUser(_step, state) {
 		const { u } = await signedIn(state);
 		return call(cb => u.deleteUser(cb));
+	},
+	// Remembered devices: the device the library cached at sign-in (setDeviceStatusRemembered, ...).
+	async setDeviceStatusRemembered(_step, state) {
+		const { u } = await signedIn(state);
+		u.getCachedDeviceKeyAndPassword();
+		return new Promise((resolve, reject) => u.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }));
+	},
+	async listDevices(step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) =>
+			u.listDevices(step.limit || 10, step.paginationToken || null, { onSuccess: resolve, onFailure: reject })
+		);
+	},
+	async forgetDevice(_step, state) {
+		const { u } = await signedIn(state);
+		u.getCachedDeviceKeyAndPassword();
+		return new Promise((resolve, reject) => u.forgetDevice({ onSuccess: resolve, onFailure: reject }));
+	},
+	// Software-token MFA for the signed-in user (the test computes the TOTP codes from the secret).
+	async associateSoftwareToken(_step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) =>
+			u.associateSoftwareToken({ associateSecretCode: secretCode => resolve({ secretCode }), onFailure: reject })
+		);
+	},
+	async verifySoftwareToken(step, state) {
+		const { u } = await signedIn(state);
+		return new Promise((resolve, reject) =>
+			u.verifySoftwareToken(step.code, step.friendlyDeviceName || 'js', { onSuccess: resolve, onFailure: reject })
+		);
+	},
+	async setUserMfaPreference(step, state) {
+		const { u } = await signedIn(state);
+		const totp = step.totp ? { PreferredMfa: true, Enabled: true } : { PreferredMfa: false, Enabled: false };
+		return call(cb => u.setUserMfaPreference(null, totp, cb));
 	},
 	async globalSignOut(_step, state) {
 		const { u } = await signedIn(state);

@@ -289,6 +289,29 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_client_secrets_client_id"), "client_secrets", ["client_id"], unique=False)
     op.create_table(
+        "devices",
+        sa.Column("device_key", sa.String(length=64), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("group_key", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=1024), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=True),
+        sa.Column("confirmed", sa.Boolean(), nullable=False),
+        sa.Column("last_ip", sa.String(length=64), nullable=True),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.Column("last_auth", sa.Float(), nullable=True),
+        sa.Column("pending_until", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_devices_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_devices_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("device_key", name=op.f("pk_devices")),
+    )
+    op.create_index(op.f("ix_devices_user_id_device_key"), "devices", ["user_id", "device_key"], unique=False)
+    op.create_table(
         "idp_identifiers",
         sa.Column("pool_id", sa.String(length=55), nullable=False),
         sa.Column("identifier", sa.String(length=40), nullable=False),
@@ -394,4 +417,17 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_user_sign_outs_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_sign_outs")),
+    )
+    op.create_table(
+        "device_secrets",
+        sa.Column("device_key", sa.String(length=64), nullable=False),
+        sa.Column("salt", sa.Text(), nullable=False),
+        sa.Column("verifier", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["device_key"],
+            ["devices.device_key"],
+            name=op.f("fk_device_secrets_device_key_devices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("device_key", name=op.f("pk_device_secrets")),
     )

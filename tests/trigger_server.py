@@ -1,0 +1,81 @@
+"""A tiny loopback server running the functions of trigger_functions.py for the trigger tests.
+
+- ``POST /2015-03-31/functions/<name or ARN>/invocations``: the Lambda Invoke API (a function error answers
+  200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException).
+- ``POST /http/<name>``: the plain HTTP backend (a function error answers 500 ``{"errorMessage": ...}``).
+
+The function name is the ARN's, less a ``invoke-`` / ``http-`` prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import trigger_functions
+
+
+def _function(name: str) -> Any:
+    name = urllib.parse.unquote(name)
+    if ":function:" in name:
+        name = name.split(":function:", 1)[1].split(":", 1)[0]
+    name = name.removeprefix("invoke-").removeprefix("http-")
+    return getattr(trigger_functions, name, None)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _answer(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        event = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"null")
+        parts = self.path.split("/")
+        invoke = self.path.startswith("/2015-03-31/functions/") and self.path.endswith("/invocations")
+        func = _function(parts[3] if invoke else parts[-1])
+        if func is None:
+            self._answer(404, {"Type": "User", "message": "Function not found"},
+                         {"x-amzn-ErrorType": "ResourceNotFoundException"})  # fmt: skip
+            return
+        try:
+            args = (event, None) if len(inspect.signature(func).parameters) > 1 else (event,)
+            result = asyncio.run(func(*args)) if inspect.iscoroutinefunction(func) else func(*args)
+        except Exception as exc:
+            error = {"errorMessage": str(exc), "errorType": type(exc).__name__}
+            if invoke:
+                self._answer(200, error, {"X-Amz-Function-Error": "Unhandled"})
+            else:
+                self._answer(500, error)
+            return
+        self._answer(200, result)
+
+
+@contextmanager
+def trigger_server() -> Iterator[str]:
+    """Serves on a free loopback port; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="trigger-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
