@@ -153,3 +153,14 @@ def test_post_confirmation_may_call_back_into_the_server(
     tidp.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode=code)
     groups = tidp.admin_list_groups_for_user(UserPoolId=pool_id, Username="alice")["Groups"]
     assert [g["GroupName"] for g in groups] == ["members"]
+
+
+def test_admin_confirm_sign_up_runs_post_confirmation(tidp: Any) -> None:
+    pool_id, client_id = make_pool(tidp, {"PostConfirmation": arn("py", "record")})
+    _signed_up(tidp, client_id)
+    tidp.admin_confirm_sign_up(UserPoolId=pool_id, Username="alice", ClientMetadata={"by": "admin"})
+    [event] = events(pool_id)
+    assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    assert event["request"]["clientMetadata"] == {"by": "admin"}
+    assert event["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"

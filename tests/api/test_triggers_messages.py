@@ -149,3 +149,34 @@ def test_non_text_message_is_invalid_lambda_response(tidp: Any, trigger_live: Ru
         _sign_up(tidp, client_id)
     assert user_names(tidp, pool_id) == []
     assert messages(trigger_live, pool_id) == []
+
+
+def test_signed_in_user_attribute_codes_are_rewritten(tidp: Any, trigger_live: RunningServer) -> None:
+    pool_id, client_id = make_pool(tidp, {"CustomMessage": arn("py", "custom_message")})
+    verified = [{"Name": "email", "Value": "carol@example.com"}, {"Name": "email_verified", "Value": "true"}]
+    tidp.admin_create_user(
+        UserPoolId=pool_id, Username="carol", MessageAction="SUPPRESS", UserAttributes=verified
+    )
+    tidp.admin_set_user_password(UserPoolId=pool_id, Username="carol", Password=PASSWORD, Permanent=True)
+    credentials = {"USERNAME": "carol", "PASSWORD": PASSWORD}
+    signed_in = tidp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=credentials
+    )
+    access = signed_in["AuthenticationResult"]["AccessToken"]
+    tidp.update_user_attributes(
+        AccessToken=access, UserAttributes=[{"Name": "email", "Value": "carol2@example.com"}],
+        ClientMetadata={"step": "update"},
+    )  # fmt: skip
+    tidp.get_user_attribute_verification_code(
+        AccessToken=access, AttributeName="email", ClientMetadata={"step": "again"}
+    )
+    sources = [m["subject"] for m in messages(trigger_live, pool_id)]
+    assert sources == [
+        "Subject for CustomMessage_UpdateUserAttribute",
+        "Subject for CustomMessage_VerifyUserAttribute",
+    ]
+    update, verify = events(pool_id)
+    assert update["callerContext"]["clientId"] == client_id
+    assert update["request"]["clientMetadata"] == {"step": "update"}
+    assert verify["triggerSource"] == "CustomMessage_VerifyUserAttribute"
+    assert verify["request"]["clientMetadata"] == {"step": "again"}

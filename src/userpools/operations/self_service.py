@@ -140,7 +140,16 @@ async def update_user_attributes(ctx: Context, req: dict[str, Any]) -> dict[str,
         await ctx.uow.users.delete_code(user.id, codes.verify_purpose(attribute))
     sent = [
         await user_codes.send(
-            ctx, rules, user, attribute, codes.verify_purpose(attribute), "verification", destination=value
+            ctx,
+            rules,
+            user,
+            attribute,
+            codes.verify_purpose(attribute),
+            "verification",
+            destination=value,
+            trigger="CustomMessage_UpdateUserAttribute",
+            client_metadata=req.get("ClientMetadata"),
+            caller=str(me.client["ClientId"]),
         )
         for attribute, value in to_verify
     ]
@@ -223,7 +232,16 @@ async def get_user_attribute_verification_code(ctx: Context, req: dict[str, Any]
         raise InvalidParameterException(f"The user has no {attribute} attribute to verify.")
     await user_codes.limit_requests(ctx, user, "verify")
     details = await user_codes.send(
-        ctx, me.rules, user, attribute, codes.verify_purpose(attribute), "verification", destination=value
+        ctx,
+        me.rules,
+        user,
+        attribute,
+        codes.verify_purpose(attribute),
+        "verification",
+        destination=value,
+        trigger="CustomMessage_VerifyUserAttribute",
+        client_metadata=req.get("ClientMetadata"),
+        caller=str(me.client["ClientId"]),
     )
     return {"CodeDeliveryDetails": details}
 

@@ -17,6 +17,7 @@ from userpools.operations.context import Context
 from userpools.operations.pools import load_pool
 from userpools.operations.registry import operation
 from userpools.operations.users_core import create_user, load_user, rules_of, save_user, user_type
+from userpools.triggers.confirmation import post_confirmation
 
 __all__ = ["User", "create_user", "load_user", "user_type"]
 
@@ -74,13 +75,11 @@ async def _set_enabled(ctx: Context, req: dict[str, Any], *, enabled: bool) -> d
 
 @operation("AdminConfirmSignUp", write=True)
 async def admin_confirm_sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    """API_AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code.
-
-    Difference: the PostConfirmation trigger is not invoked here (triggers are not wired yet).
-    """
+    """API_AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code; runs PostConfirmation_ConfirmSignUp."""
     pool, user = await _target(ctx, req)
     if user.status != UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = CONFIRMED
     await save_user(ctx, rules_of(pool), user)
+    await post_confirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", req, None)
     return {}
