@@ -44,7 +44,11 @@ class Sealer:
         return hkdf.derive(self._master)
 
     def seal(self, purpose: str, plaintext: bytes, associated: bytes = b"") -> str:
-        nonce = self._random.token_bytes(NONCE_BYTES)
+        drawn = self._random.token_bytes(NONCE_BYTES)
+        # Top bit clear: the text then never starts with "-" or "_", so a sealed Session can be passed
+        # as `--session VALUE` to the AWS CLI (argparse reads a leading "-" as an option). 95 random bits
+        # remain, far more than random AES-GCM nonces need at this volume.
+        nonce = bytes([drawn[0] & 0x7F]) + drawn[1:]
         sealed = nonce + self._aead(purpose).encrypt(nonce, plaintext, associated)
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
