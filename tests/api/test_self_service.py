@@ -29,6 +29,14 @@ def test_get_user(idp: Any, live: RunningServer) -> None:
     assert out["MFAOptions"] == [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
 
 
+def test_tokens_of_a_deleted_app_client_stop_working(idp: Any, live: RunningServer) -> None:
+    pool_id, client_id = signed_up(idp, live)
+    token = access_token(idp, live, pool_id, client_id)
+    assert idp.get_user(AccessToken=token)["Username"] == "alice"
+    idp.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    assert error_of(idp.get_user, AccessToken=token) == ("NotAuthorizedException", "Invalid Access Token")
+
+
 def test_get_user_shows_only_readable_attributes(idp: Any, live: RunningServer) -> None:
     pool_id, client_id = signed_up(idp, live, ReadAttributes=["email", "email_verified"])
     idp.admin_update_user_attributes(

@@ -71,6 +71,10 @@ async def test_families_sign_outs_and_grant_state(database: Database) -> None:
         assert not (await repo.grant_state(POOL, "sub-1", "fam-2")).family_revoked
         assert (await repo.grant_state(POOL, "nobody", None)).user is None
         assert (await repo.grant_state("us-east-1_missing00", "sub-1", None)).pool is None
+        with_client = await repo.grant_state(POOL, "sub-1", None, "client1")
+        assert with_client.client is not None and with_client.client["ClientId"] == "client1"
+        assert with_client.client["UserPoolId"] == POOL and with_client.client["ClientName"] == "c"
+        assert (await repo.grant_state(POOL, "sub-1", None, "gone")).client is None
         await repo.revoke_user(user_id, 1600.0)
         await repo.sign_out(user_id, 1600.0)
         await repo.sign_out(user_id, 1700.0)

@@ -42,6 +42,7 @@ class AccessGrant:
     user: User
     client_id: str
     claims: dict[str, Any]
+    client: dict[str, Any] | None = None  # the app client the token was issued to; None when deleted
 
 
 def _invalid() -> NotAuthorizedException:
@@ -86,8 +87,9 @@ async def authenticate(ctx: Context, access_token: str, *, scope: str = ADMIN_SC
     if scope not in str(claims.get("scope", "")).split():
         raise NotAuthorizedException("Access Token does not have required scopes")
     origin_jti = claims.get("origin_jti")
+    client_id = str(claims.get("client_id", ""))
     state = await ctx.uow.refresh_tokens.grant_state(
-        pool_id, claims["sub"], origin_jti if isinstance(origin_jti, str) else None
+        pool_id, claims["sub"], origin_jti if isinstance(origin_jti, str) else None, client_id
     )
     if state.pool is None:
         raise _invalid()
@@ -97,7 +99,7 @@ async def authenticate(ctx: Context, access_token: str, *, scope: str = ADMIN_SC
         raise UserNotFoundException("User does not exist.")
     if not state.user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    return AccessGrant(state.pool, state.user, str(claims.get("client_id", "")), claims)
+    return AccessGrant(state.pool, state.user, client_id, claims, state.client)
 
 
 def _signed_out(claims: dict[str, Any], after: float | None) -> bool:

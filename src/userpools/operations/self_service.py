@@ -59,7 +59,7 @@ class SignedIn:
 async def signed_in(ctx: Context, access_token: str) -> SignedIn:
     """Authenticates the token and refuses users who may not act (unconfirmed, password reset pending)."""
     grant = await authenticate(ctx, access_token)
-    client = await ctx.uow.clients.get(str(grant.pool["Id"]), grant.client_id)
+    client = grant.client
     if client is None:
         raise NotAuthorizedException("Invalid Access Token")
     if grant.user.status == RESET_REQUIRED:

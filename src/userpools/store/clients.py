@@ -17,15 +17,22 @@ from userpools.store.unique import insert_new
 _COLUMNS = ("UserPoolId", "ClientId", "ClientName", "CreationDate", "LastModifiedDate")
 
 
-def _wire(row: Any) -> dict[str, Any]:
+def client_document(
+    pool_id: str, client_id: str, name: str, created: float, modified: float, doc: dict[str, Any]
+) -> dict[str, Any]:
+    """The wire-shaped UserPoolClientType (without the secret) from its stored columns."""
     return {
-        "UserPoolId": row.pool_id,
-        "ClientName": row.name,
-        "ClientId": row.client_id,
-        "LastModifiedDate": row.modified,
-        "CreationDate": row.created,
-        **row.doc,
+        "UserPoolId": pool_id,
+        "ClientName": name,
+        "ClientId": client_id,
+        "LastModifiedDate": modified,
+        "CreationDate": created,
+        **doc,
     }
+
+
+def _wire(row: Any) -> dict[str, Any]:
+    return client_document(row.pool_id, row.client_id, row.name, row.created, row.modified, row.doc)
 
 
 # Run on every sign-in and token refresh: built once.

@@ -15,8 +15,9 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from userpools.domain.user import User
+from userpools.store.clients import client_document
 from userpools.store.connection import Conn
-from userpools.store.tables import pools, refresh_tokens, user_sign_outs, users
+from userpools.store.tables import clients, pools, refresh_tokens, user_sign_outs, users
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class GrantState:
     user: User | None  # None: no user with that sub in the pool
     signed_out_after: float | None
     family_revoked: bool
+    client: dict[str, Any] | None = None  # the token's app client (wire-shaped, no secret); None: deleted
 
 
 _INSERT = insert(refresh_tokens)
@@ -74,11 +76,18 @@ _GRANT = (
         users.c.modified.label("user_modified"),
         user_sign_outs.c.after.label("signed_out_after"),
         _FAMILY_REVOKED,
+        clients.c.client_id.label("client_id"),
+        clients.c.name.label("client_name"),
+        clients.c.doc.label("client_doc"),
+        clients.c.created.label("client_created"),
+        clients.c.modified.label("client_modified"),
     )
     .select_from(
-        pools.outerjoin(
-            users, and_(users.c.pool_id == pools.c.id, users.c.sub == bindparam("sub"))
-        ).outerjoin(user_sign_outs, user_sign_outs.c.user_id == users.c.id)
+        pools.outerjoin(users, and_(users.c.pool_id == pools.c.id, users.c.sub == bindparam("sub")))
+        .outerjoin(user_sign_outs, user_sign_outs.c.user_id == users.c.id)
+        .outerjoin(
+            clients, and_(clients.c.pool_id == pools.c.id, clients.c.client_id == bindparam("client_id"))
+        )
     )
     .where(pools.c.id == bindparam("pool_id"))
 )
@@ -145,7 +154,17 @@ def _grant(row: Any) -> GrantState:
             modified=row.user_modified,
             settings=dict(row.settings or {}),
         )
-    return GrantState(pool, user, row.signed_out_after, bool(row.family_revoked))
+    client = None
+    if row.client_id is not None:
+        client = client_document(
+            row.pool_id,
+            row.client_id,
+            row.client_name,
+            row.client_created,
+            row.client_modified,
+            row.client_doc,
+        )
+    return GrantState(pool, user, row.signed_out_after, bool(row.family_revoked), client)
 
 
 class RefreshTokenRepo:
@@ -187,9 +206,11 @@ class RefreshTokenRepo:
         except IntegrityError:  # a concurrent sign-out inserted the row first
             await self.conn.execute(_SIGN_OUT_UPDATE, {"uid": user_id, "cutoff": after})
 
-    async def grant_state(self, pool_id: str, sub: str, origin_jti: str | None) -> GrantState:
-        """Pool document, user profile, sign-out time and family revocation in one query."""
-        params = {"pool_id": pool_id, "sub": sub, "origin_jti": origin_jti or ""}
+    async def grant_state(
+        self, pool_id: str, sub: str, origin_jti: str | None, client_id: str = ""
+    ) -> GrantState:
+        """Pool document, user profile, sign-out time, family revocation and app client in one query."""
+        params = {"pool_id": pool_id, "sub": sub, "origin_jti": origin_jti or "", "client_id": client_id}
         row = (await self.conn.execute(_GRANT, params)).first()
         if row is None:
             return GrantState(None, None, None, False)
