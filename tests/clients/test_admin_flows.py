@@ -4,43 +4,17 @@ NEW_PASSWORD_REQUIRED answered with AdminRespondToAuthChallenge."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from clients_support import PASSWORD, confirmed_user, make_client, make_pool, secret_hash, unique
 
+from awscli_support import aws
 from userpools.testing import RunningServer
 
-AWS = str(Path(sys.executable).with_name("aws"))
 TEMPORARY = "Temp-Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!"
 ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-def aws(live: RunningServer, *args: str) -> Any:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env |= {
-        "AWS_ACCESS_KEY_ID": "AKIDAWSCLI",
-        "AWS_SECRET_ACCESS_KEY": "aws-cli-secret",
-        "AWS_DEFAULT_REGION": live.settings.region,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_PAGER": "",
-    }
-    result = subprocess.run(
-        [AWS, "cognito-idp", *args, "--endpoint-url", live.url, "--output", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout) if result.stdout.strip() else {}
 
 
 def invited(idp: Any, pool_id: str, **attrs: str) -> str:
