@@ -132,16 +132,7 @@ def test_device_password_verifier_rejects_wrong_proof_and_replay(idp: Any) -> No
     device, _ = setup.new_device()
     first = setup.sign_in(DEVICE_KEY=device.key)
     client = device.srp()
-    second = idp.respond_to_auth_challenge(
-        ClientId=setup.client_id,
-        ChallengeName="DEVICE_SRP_AUTH",
-        Session=first["Session"],
-        ChallengeResponses={
-            "USERNAME": "alice",
-            "DEVICE_KEY": device.key,
-            "SRP_A": client.auth_parameters()["SRP_A"],
-        },
-    )
+    second = idp.respond_to_auth_challenge(**setup.device_srp_auth(device, client, first["Session"]))
     # Same SRP_A, wrong device password.
     impostor = DeviceClient({"DeviceKey": device.key, "DeviceGroupKey": device.group})
     guess = reference_srp().SrpClient(device.group, device.key, impostor.password, a=client.a)
@@ -167,16 +158,7 @@ def test_device_password_verifier_rejects_wrong_proof_and_replay(idp: Any) -> No
 def test_device_srp_auth_needs_the_password_first(idp: Any) -> None:
     setup = Setup(idp)
     device, _ = setup.new_device()
-    code, _ = error_of(
-        idp.respond_to_auth_challenge,
-        ClientId=setup.client_id,
-        ChallengeName="DEVICE_SRP_AUTH",
-        ChallengeResponses={
-            "USERNAME": "alice",
-            "DEVICE_KEY": device.key,
-            "SRP_A": device.srp().auth_parameters()["SRP_A"],
-        },
-    )
+    code, _ = error_of(idp.respond_to_auth_challenge, **setup.device_srp_auth(device, device.srp()))
     assert code == "NotAuthorizedException"
     unknown = error_of(
         idp.respond_to_auth_challenge,
@@ -296,15 +278,7 @@ def test_forget_device_during_device_challenge(idp: Any) -> None:
     assert first["ChallengeName"] == "DEVICE_SRP_AUTH"
     idp.forget_device(AccessToken=result["AccessToken"], DeviceKey=device.key)
     unknown = error_of(
-        idp.respond_to_auth_challenge,
-        ClientId=setup.client_id,
-        ChallengeName="DEVICE_SRP_AUTH",
-        Session=first["Session"],
-        ChallengeResponses={
-            "USERNAME": "alice",
-            "DEVICE_KEY": device.key,
-            "SRP_A": device.srp().auth_parameters()["SRP_A"],
-        },
+        idp.respond_to_auth_challenge, **setup.device_srp_auth(device, device.srp(), first["Session"])
     )
     assert unknown == NOT_FOUND
 
@@ -379,29 +353,12 @@ def test_device_session_must_match_the_device(idp: Any) -> None:
     other, _ = setup.new_device()
     first = setup.sign_in(DEVICE_KEY=device.key)
     code, _ = error_of(
-        idp.respond_to_auth_challenge,
-        ClientId=setup.client_id,
-        ChallengeName="DEVICE_SRP_AUTH",
-        Session=first["Session"],
-        ChallengeResponses={
-            "USERNAME": "alice",
-            "DEVICE_KEY": other.key,
-            "SRP_A": other.srp().auth_parameters()["SRP_A"],
-        },
+        idp.respond_to_auth_challenge, **setup.device_srp_auth(other, other.srp(), first["Session"])
     )
     assert code == "NotAuthorizedException"
     # The pending challenge for the right device still works.
     client = device.srp()
-    second = idp.respond_to_auth_challenge(
-        ClientId=setup.client_id,
-        ChallengeName="DEVICE_SRP_AUTH",
-        Session=first["Session"],
-        ChallengeResponses={
-            "USERNAME": "alice",
-            "DEVICE_KEY": device.key,
-            "SRP_A": client.auth_parameters()["SRP_A"],
-        },
-    )
+    second = idp.respond_to_auth_challenge(**setup.device_srp_auth(device, client, first["Session"]))
     done = idp.respond_to_auth_challenge(
         ClientId=setup.client_id,
         ChallengeName="DEVICE_PASSWORD_VERIFIER",

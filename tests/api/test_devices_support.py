@@ -84,21 +84,30 @@ class Setup:
         )
         return device, result
 
+    def device_srp_auth(
+        self, device: DeviceClient, client: Any, session: str | None = None
+    ) -> dict[str, Any]:
+        """The keyword arguments of RespondToAuthChallenge(DEVICE_SRP_AUTH) for ``device``."""
+        request: dict[str, Any] = {
+            "ClientId": self.client_id,
+            "ChallengeName": "DEVICE_SRP_AUTH",
+            "ChallengeResponses": {
+                "USERNAME": "alice",
+                "DEVICE_KEY": device.key,
+                "SRP_A": client.auth_parameters()["SRP_A"],
+            },
+        }
+        if session is not None:
+            request["Session"] = session
+        return request
+
     def device_sign_in(self, device: DeviceClient, *, session: bool = True) -> dict[str, Any]:
         """The full exchange with a remembered device; returns the last response."""
         first = self.sign_in(DEVICE_KEY=device.key)
         assert first["ChallengeName"] == "DEVICE_SRP_AUTH"
         client = device.srp()
-        extra = {"Session": first["Session"]} if session else {}
         second = self.idp.respond_to_auth_challenge(
-            ClientId=self.client_id,
-            ChallengeName="DEVICE_SRP_AUTH",
-            ChallengeResponses={
-                "USERNAME": "alice",
-                "DEVICE_KEY": device.key,
-                "SRP_A": client.auth_parameters()["SRP_A"],
-            },
-            **extra,
+            **self.device_srp_auth(device, client, first["Session"] if session else None)
         )
         assert second["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER"
         extra = {"Session": second["Session"]} if session else {}

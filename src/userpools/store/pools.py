@@ -29,14 +29,15 @@ def _stored(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in _NOT_STORED}
 
 
+def pool_document(
+    pool_id: str, name: str, created: float, modified: float, doc: dict[str, Any]
+) -> dict[str, Any]:
+    """The stored document with the members kept in columns filled in."""
+    return {**doc, "Id": pool_id, "Name": name, "CreationDate": created, "LastModifiedDate": modified}
+
+
 def _row_doc(row: Any) -> dict[str, Any]:
-    return {
-        **row.doc,
-        "Id": row.id,
-        "Name": row.name,
-        "CreationDate": row.created,
-        "LastModifiedDate": row.modified,
-    }
+    return pool_document(row.id, row.name, row.created, row.modified, row.doc)
 
 
 class PoolRepo:

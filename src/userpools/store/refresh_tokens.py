@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from userpools.domain.user import User
 from userpools.store.clients import client_document
 from userpools.store.connection import Conn
+from userpools.store.pools import pool_document
 from userpools.store.tables import clients, pools, refresh_tokens, user_sign_outs, users
+from userpools.store.users import user_from_row
 
 
 @dataclass(frozen=True)
@@ -65,15 +67,16 @@ _GRANT = (
         pools.c.doc.label("pool_doc"),
         pools.c.created.label("pool_created"),
         pools.c.modified.label("pool_modified"),
-        users.c.id.label("user_id"),
+        # The user's profile columns under their own names, as users.user_from_row reads them.
+        users.c.id,
         users.c.username,
         users.c.sub,
         users.c.status,
         users.c.enabled,
         users.c.attributes,
         users.c.settings,
-        users.c.created.label("user_created"),
-        users.c.modified.label("user_modified"),
+        users.c.created,
+        users.c.modified,
         user_sign_outs.c.after.label("signed_out_after"),
         _FAMILY_REVOKED,
         clients.c.client_id.label("client_id"),
@@ -133,27 +136,8 @@ def _stored(row: Any) -> StoredRefreshToken:
 
 
 def _grant(row: Any) -> GrantState:
-    pool = {
-        **row.pool_doc,
-        "Id": row.pool_id,
-        "Name": row.pool_name,
-        "CreationDate": row.pool_created,
-        "LastModifiedDate": row.pool_modified,
-    }
-    user = None
-    if row.user_id is not None:
-        user = User(
-            id=row.user_id,
-            pool_id=row.pool_id,
-            username=row.username,
-            sub=row.sub,
-            status=row.status,
-            enabled=row.enabled,
-            attributes=dict(row.attributes),
-            created=row.user_created,
-            modified=row.user_modified,
-            settings=dict(row.settings or {}),
-        )
+    pool = pool_document(row.pool_id, row.pool_name, row.pool_created, row.pool_modified, row.pool_doc)
+    user = user_from_row(row) if row.id is not None else None
     client = None
     if row.client_id is not None:
         client = client_document(

@@ -58,7 +58,8 @@ class StoredCode:
     created: float
 
 
-def _user(row: Any) -> User:
+def user_from_row(row: Any) -> User:
+    """A ``User`` from a row with the profile columns of ``users`` (``id``, ``pool_id``, ... ``settings``)."""
     return User(
         id=row.id,
         pool_id=row.pool_id,
@@ -124,7 +125,7 @@ class UserRepo:
 
     async def _one(self, statement: Select[Any], params: dict[str, Any]) -> User | None:
         row = (await self.conn.execute(statement, params)).first()
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     async def by_username_key(self, pool_id: str, username_key: str) -> User | None:
         return await self._one(_BY_USERNAME, {"pool_id": pool_id, "key": username_key})
@@ -144,7 +145,7 @@ class UserRepo:
         if not user_ids:
             return []
         rows = (await self.conn.execute(_BY_IDS, {"ids": user_ids})).all()
-        return [_user(row) for row in rows]
+        return [user_from_row(row) for row in rows]
 
     async def page(
         self,
@@ -162,7 +163,7 @@ class UserRepo:
         """
         statement, params = _page(pool_id, column, condition, after, limit)
         rows = (await self.conn.execute(statement, params)).all()
-        return [(r.sort_value, r.sort_key, _user(r)) for r in rows]
+        return [(r.sort_value, r.sort_key, user_from_row(r)) for r in rows]
 
     # --- credentials (privileged) ---------------------------------------------------------------
     async def read_password_verifier(self, user_id: int) -> Credentials | None:
