@@ -40,8 +40,11 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests tools
 	$(BIN)/ruff check --fix src tests tools
 
+# Everything on the embedded SQLite store, then the live-server tests again on PostgreSQL (the store
+# tests run on both stores in the first pass).
 test: $(STAMP) $(JS_STAMP) lint
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	USERPOOLS_TEST_STORE=postgresql $(BIN)/pytest -n 2 --dist loadfile tests/api tests/cli $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python tools/gen_operations_doc.py

@@ -1,14 +1,20 @@
-"""Shared fixtures: one live server per test process (xdist worker); each test makes its own pools."""
+"""Shared fixtures: one live server per test process (xdist worker); each test makes its own pools.
+
+USERPOOLS_TEST_STORE=postgresql runs that server on a fresh PostgreSQL database instead of SQLite.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from pg_support import pg_create, pg_drop
 from userpools.testing import RunningServer, server
 
 _names = itertools.count()
@@ -16,8 +22,22 @@ _names = itertools.count()
 
 @pytest.fixture(scope="session")
 def live() -> Iterator[RunningServer]:
-    with server(email_sender="file", sms_sender="file") as srv:
-        yield srv
+    if os.environ.get("USERPOOLS_TEST_STORE") != "postgresql":
+        with server(email_sender="file", sms_sender="file") as srv:
+            yield srv
+        return
+    name = f"userpools_live_{uuid.uuid4().hex[:12]}"
+    try:
+        url = asyncio.run(pg_create(name))
+    except OSError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    try:
+        with server(email_sender="file", sms_sender="file", db=url) as srv:
+            yield srv
+    finally:
+        asyncio.run(pg_drop(name))
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,8 @@ def test_rotation_keeps_old_tokens_valid(idp: Any, pool_id: str, live: RunningSe
     client_id = make_client(idp, pool_id)["ClientId"]
     before = issue(live, pool_id, client_id)
     old_kids = {k["kid"] for k in jwks(live, pool_id)["keys"]}
-    assert cli.main(["keys", "rotate", pool_id, "--data-dir", str(live.settings.data_dir)]) == 0
+    store = ["--db", live.settings.db] if live.settings.db else []
+    assert cli.main(["keys", "rotate", pool_id, "--data-dir", str(live.settings.data_dir), *store]) == 0
     keys = jwks(live, pool_id)["keys"]
     assert len(keys) == 4 and old_kids < {k["kid"] for k in keys}
     after = issue(live, pool_id, client_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -49,7 +48,7 @@ def access_token(
     except ClientError as err:
         if err.response["Error"]["Code"] != "UnknownOperationException":
             raise
-    return asyncio.run(_issue(live, pool_id, client_id, username))
+    return live.run(_issue(live, pool_id, client_id, username))
 
 
 async def _issue(live: RunningServer, pool_id: str, client_id: str, username: str) -> str:

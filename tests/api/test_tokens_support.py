@@ -7,7 +7,6 @@ public API (GetTokensFromRefreshToken, RevokeToken, GlobalSignOut, the well-know
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import urllib.request
@@ -64,7 +63,7 @@ def _run(live: RunningServer, work: Any, write: bool = True) -> Any:
             ctx = Context(live.app.state.services, uow, "test", live.settings.region)
             return await work(ctx)
 
-    return asyncio.run(go())
+    return live.run(go())
 
 
 def issue(

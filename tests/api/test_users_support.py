@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from store_sql import store_sql
 from userpools.testing import RunningServer
 
 _names = itertools.count()
@@ -45,15 +46,12 @@ def messages(live: RunningServer, pool_id: str, username: str | None = None) -> 
     return out
 
 
-def db(live: RunningServer) -> sqlite3.Connection:
-    url = live.settings.database_url
-    assert url.startswith("sqlite"), "these checks read the SQLite test store"
-    conn = sqlite3.connect(url.split("///", 1)[1], timeout=10)
-    conn.row_factory = sqlite3.Row
-    return conn
+def db(live: RunningServer) -> AbstractContextManager[Any]:
+    """Raw SQL on the server's store, SQLite or PostgreSQL (tests/store_sql.py)."""
+    return store_sql(live.settings.database_url)
 
 
-def user_row(live: RunningServer, pool_id: str, username: str) -> sqlite3.Row:
+def user_row(live: RunningServer, pool_id: str, username: str) -> Any:
     with db(live) as conn:
         row = conn.execute(
             "SELECT * FROM users WHERE pool_id = ? AND username = ?", (pool_id, username)
@@ -62,9 +60,9 @@ def user_row(live: RunningServer, pool_id: str, username: str) -> sqlite3.Row:
     return row
 
 
-def credentials(live: RunningServer, pool_id: str, username: str) -> sqlite3.Row | None:
+def credentials(live: RunningServer, pool_id: str, username: str) -> Any:
     with db(live) as conn:
-        row: sqlite3.Row | None = conn.execute(
+        row: Any = conn.execute(
             "SELECT c.* FROM user_credentials c JOIN users u ON u.id = c.user_id "
             "WHERE u.pool_id = ? AND u.username = ?",
             (pool_id, username),

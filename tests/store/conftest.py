@@ -12,31 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from pg_support import pg_create, pg_drop
 from userpools.store.database import Database
-
-PG_ADMIN = os.environ.get("USERPOOLS_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-
-
-async def _pg_create(name: str) -> str:
-    engine = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await engine.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def _pg_drop(name: str) -> None:
-    engine = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +27,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         return
     name = f"userpools_test_{uuid.uuid4().hex[:12]}"
     try:
-        url = await _pg_create(name)
+        url = await pg_create(name)
     except OSError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
@@ -60,4 +38,4 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         yield db
     finally:
         await db.close()
-        await _pg_drop(name)
+        await pg_drop(name)

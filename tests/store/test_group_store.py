@@ -23,9 +23,8 @@ async def _user(uow: UnitOfWork, pool_id: str, name: str) -> int:
         "status": "CONFIRMED", "enabled": True, "created": 1.0, "modified": 1.0,
         "attributes": {}, "settings": {},
     }  # fmt: skip
-    result = await uow.conn.execute(insert(users).values(**row))
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    result = await uow.conn.execute(insert(users).values(**row).returning(users.c.id))
+    return int(result.scalar_one())
 
 
 async def _setup(db: Database) -> dict[str, int]:

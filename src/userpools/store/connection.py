@@ -1,26 +1,45 @@
 """The one thing repositories need from a connection: ``await conn.execute(statement, params)``.
 
-PostgreSQL gets SQLAlchemy's AsyncConnection (asyncpg). SQLite gets ``SyncConnection``: the sqlite3 driver
-called directly on the event-loop thread. An indexed SQLite lookup takes microseconds, while aiosqlite's
-hand-off to a worker thread per statement costs far more than the query itself under load (measured:
-DescribeUserPool 480 ops/s with aiosqlite vs 1,790 ops/s direct, 16 concurrent clients; see
-docs/benchmarks.md), so the thread buys nothing for an embedded file database.
+PostgreSQL gets ``store.pg.PgConnection`` (asyncpg, statements compiled by SQLAlchemy). SQLite gets
+``SyncConnection``: the sqlite3 driver called directly on the event-loop thread. An indexed SQLite lookup
+takes microseconds, while aiosqlite's hand-off to a worker thread per statement costs far more than the
+query itself under load (measured: DescribeUserPool 480 ops/s with aiosqlite vs 1,790 ops/s direct, 16
+concurrent clients; see docs/benchmarks.md), so the thread buys nothing for an embedded file database.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
-from sqlalchemy.engine import Connection, Result
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.sql.base import Executable
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
+class Rows(Protocol):
+    """What repositories read from a statement's result (SQLAlchemy's result API, in part)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def first(self) -> Any: ...
+
+    def all(self) -> Sequence[Any]: ...
+
+    def scalar_one(self) -> Any: ...
+
+    def scalar_one_or_none(self) -> Any: ...
+
+    def scalars(self) -> Any: ...
+
+
 class Conn(Protocol):
-    async def execute(self, statement: Executable, parameters: Params = None) -> Result[Any]: ...
+    async def execute(self, statement: Executable, parameters: Params = None) -> Rows: ...
 
     def begin_nested(self) -> AbstractAsyncContextManager[Any]:
         """A savepoint: rolled back alone when its block raises, so the outer transaction stays usable."""
@@ -41,7 +60,7 @@ class SyncConnection:
         self.conn = conn
         self.readonly = readonly
 
-    async def execute(self, statement: Executable, parameters: Params = None) -> Result[Any]:
+    async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
         if self.readonly and getattr(statement, "is_dml", False):
             raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
         return self.conn.execute(statement, parameters)

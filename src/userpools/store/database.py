@@ -1,4 +1,4 @@
-"""Engine set-up for SQLite (WAL, foreign keys) and PostgreSQL, migrations on start, units of work."""
+"""Store set-up for SQLite (WAL, foreign keys) and PostgreSQL (store/pg.py), migrations, units of work."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
 import orjson
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
+from userpools.store import pg
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
@@ -30,43 +33,40 @@ _JSON: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.
 
 
 class Database:
-    """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL, asyncpg."""
+    """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL on asyncpg
+    (store/pg.py)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
-        self._async: AsyncEngine | None = None
-        self._async_reads: AsyncEngine | None = None
+        self._pg: asyncpg.Pool | None = None
         self._reader: Connection | None = None
         # Only a store this process owns alone may cache pools (see store/pool_cache.py).
         self.pool_cache = PoolCache() if self.is_sqlite else None
         if self.is_sqlite:
             self._sync = _sqlite_engine(url)
-        else:
-            # Every unit of work ends in its own COMMIT or ROLLBACK (reads run in autocommit), so the
-            # pool's reset-on-return ROLLBACK would only add a round trip per request.
-            # Connections above pool_size are closed when returned, so the pool is sized for a busy
-            # node (churning connections showed up as the main cost of PostgreSQL requests under load).
-            self._async = create_async_engine(
-                url, pool_size=24, max_overflow=16, pool_reset_on_return=None, **_JSON
-            )
-            self._async_reads = self._async.execution_options(isolation_level="AUTOCOMMIT")
         # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
     async def start(self) -> None:
         await self.run_sync(upgrade)
+        if not self.is_sqlite:
+            self._pg = await pg.create_pool(self.url)
 
     async def run_sync(self, fn: Callable[[Connection], T]) -> T:
         """Runs ``fn`` on a plain connection in its own committed transaction (migrations, schema checks)."""
         if self._sync is not None:
             with self._sync.begin() as conn:
                 return fn(conn)
-        assert self._async is not None
-        async with self._async.begin() as aconn:
-            return await aconn.run_sync(fn)
+        # Migrations and schema checks need SQLAlchemy's own connection: a short-lived engine.
+        engine = create_async_engine(self.url, poolclass=NullPool, **_JSON)
+        try:
+            async with engine.begin() as aconn:
+                return await aconn.run_sync(fn)
+        finally:
+            await engine.dispose()
 
     def _read_unit(self) -> UnitOfWork:
         """Read-only units of work on SQLite share one connection and open no SQL transaction.
@@ -86,8 +86,9 @@ class Database:
             self._reader = None
         if self._sync is not None:
             self._sync.dispose()
-        if self._async is not None:
-            await self._async.dispose()
+        if self._pg is not None:
+            await self._pg.close()
+            self._pg = None
 
     def unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
@@ -115,15 +116,16 @@ class Database:
             for hook in uow.on_commit:
                 hook()
             return
-        assert self._async is not None
-        if not write and self._async_reads is not None:
-            # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-            async with self._async_reads.connect() as aconn:
-                yield UnitOfWork(aconn, self.dialect)
-            return
-        async with self._async.connect() as aconn, aconn.begin():
-            uow = UnitOfWork(aconn, self.dialect)
-            yield uow
+        if self._pg is None:
+            raise RuntimeError("Database.start() has not run")
+        async with self._pg.acquire() as raw:
+            if not write:
+                # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
+                yield UnitOfWork(pg.PgConnection(raw), self.dialect)
+                return
+            async with raw.transaction():
+                uow = UnitOfWork(pg.PgConnection(raw), self.dialect)
+                yield uow
         for hook in uow.on_commit:
             hook()
 

@@ -74,7 +74,8 @@ class SigningKeyRepo:
 
     async def read_private_sealed(self, kid: str) -> str | None:
         """Privileged: the sealed PKCS#8 private key of ``kid`` (open it with the "signing-key" purpose)."""
-        return (await self.conn.execute(_SEALED, {"kid": kid})).scalar_one_or_none()
+        sealed = (await self.conn.execute(_SEALED, {"kid": kid})).scalar_one_or_none()
+        return None if sealed is None else str(sealed)
 
     async def add_generation(self, rows: list[dict[str, Any]]) -> bool:
         """Inserts one generation's keys; False when another writer created that generation first.

@@ -10,20 +10,22 @@ The pytest plugin (``userpools.testing.plugin``, registered by entry point) offe
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from userpools.config import Settings
 from userpools.ports import Clock, Random
 
+T = TypeVar("T")
 DUMMY_KEY = ("AKIDUSERPOOLSTEST", "userpools-test-secret")
 
 
@@ -38,6 +40,12 @@ class RunningServer:
     url: str
     settings: Settings
     app: Any
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Runs ``work`` on the server's event loop, where its store's connections live; its result."""
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout=60)
 
     def client(self, service: str = "cognito-idp", **kwargs: Any) -> Any:
         """A boto3 client for this server: the server's region, its first access key (or dummy ones)."""
@@ -69,11 +77,13 @@ class _StartupWatch:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.failure = ""
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
             return
+        self.loop = asyncio.get_running_loop()
 
         async def watched(message: Any) -> None:
             if message["type"] == "lifespan.startup.failed":
@@ -114,7 +124,7 @@ def server(
                 raise RuntimeError(f"userpools test server did not start: {watch.failure or 'timeout'}")
             time.sleep(0.01)
         try:
-            yield RunningServer(url=f"http://127.0.0.1:{port}", settings=settings, app=app)
+            yield RunningServer(url=f"http://127.0.0.1:{port}", settings=settings, app=app, loop=watch.loop)
         finally:
             srv.should_exit = True
             thread.join(timeout=10)
