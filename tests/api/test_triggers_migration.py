@@ -23,10 +23,12 @@ AUTH, FORGOT = "UserMigration_Authentication", "UserMigration_ForgotPassword"
 NEW = "N3w-Passw0rd!x"
 
 
-def _setup(tidp: Any, function: str = "migrate", backend: str = "py", **pool: Any) -> tuple[str, str]:
-    """A pool migrating users through ``function`` and a client of every flow; (pool id, client id)."""
+def _setup(
+    tidp: Any, function: str = "migrate", backend: str = "py", also: dict[str, str] | None = None, **pool: Any
+) -> tuple[str, str]:
+    """A pool migrating users through ``function`` (``also``: more triggers) and a client of every flow."""
     config = {"UserMigration": function if function.startswith("arn:") else arn(backend, function)}
-    pool_id, _ = make_pool(tidp, config, **pool)
+    pool_id, _ = make_pool(tidp, {**config, **(also or {})}, **pool)
     client_id = tidp.create_user_pool_client(UserPoolId=pool_id, ClientName="all", ExplicitAuthFlows=FLOWS)[
         "UserPoolClient"
     ]["ClientId"]
@@ -266,12 +268,8 @@ def test_welcome_message_goes_by_sms_by_default(tidp: Any, trigger_live: Running
 
 
 def test_sign_in_triggers_follow_the_migration(tidp: Any) -> None:
-    config = {"UserMigration": arn("py", "migrate"), "PreAuthentication": arn("py", "record"),
-              "PostAuthentication": arn("py", "record")}  # fmt: skip
-    pool_id, _ = make_pool(tidp, config)
-    client_id = tidp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
-        "UserPoolClient"
-    ]["ClientId"]
+    also = {"PreAuthentication": arn("py", "record"), "PostAuthentication": arn("py", "record")}
+    pool_id, client_id = _setup(tidp, also=also)
     _sign_in(tidp, client_id)
     migration, pre, post = events(pool_id)
     assert [e["triggerSource"] for e in (migration, pre, post)] == [
@@ -282,11 +280,7 @@ def test_sign_in_triggers_follow_the_migration(tidp: Any) -> None:
 
 
 def test_pre_authentication_refusal_undoes_the_migration(tidp: Any) -> None:
-    config = {"UserMigration": arn("py", "migrate"), "PreAuthentication": arn("py", "refuse")}
-    pool_id, _ = make_pool(tidp, config)
-    client_id = tidp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
-        "UserPoolClient"
-    ]["ClientId"]
+    pool_id, client_id = _setup(tidp, also={"PreAuthentication": arn("py", "refuse")})
     with pytest.raises(tidp.exceptions.UserLambdaValidationException, match="PreAuthentication failed"):
         _sign_in(tidp, client_id)
     assert user_names(tidp, pool_id) == []

@@ -39,11 +39,14 @@ def app(migrating: RunningServer) -> tuple[Any, str, str]:
     return idp, pool_id, make_client(idp, pool_id, ExplicitAuthFlows=flows)["ClientId"]
 
 
-def test_cij_password_sign_in_migrates_then_srp_works(
-    node_ready: None, migrating: RunningServer, app: tuple[Any, str, str], tmp_path: Path
-) -> None:
-    idp, pool_id, client_id = app
-    js = NodeClient("cij.js", migrating, pool_id, client_id, tmp_path / "storage.json")
+@pytest.fixture
+def js(node_ready: None, migrating: RunningServer, app: tuple[Any, str, str], tmp_path: Path) -> NodeClient:
+    """amazon-cognito-identity-js bound to the app client."""
+    return NodeClient("cij.js", migrating, app[1], app[2], tmp_path / "storage.json")
+
+
+def test_cij_password_sign_in_migrates_then_srp_works(app: tuple[Any, str, str], js: NodeClient) -> None:
+    idp, pool_id, _ = app
     username = unique("legacy")
     session = js.must(
         step("signIn", username=username, password=LEGACY_PASSWORD, flow="USER_PASSWORD_AUTH")
@@ -58,10 +61,9 @@ def test_cij_password_sign_in_migrates_then_srp_works(
 
 
 def test_cij_forgot_password_migrates(
-    node_ready: None, migrating: RunningServer, app: tuple[Any, str, str], tmp_path: Path
+    migrating: RunningServer, app: tuple[Any, str, str], js: NodeClient
 ) -> None:
-    idp, pool_id, client_id = app
-    js = NodeClient("cij.js", migrating, pool_id, client_id, tmp_path / "storage.json")
+    idp, pool_id, _ = app
     username = unique("legacy")
     sent = js.must(step("forgotPassword", username=username)).result("forgotPassword")
     assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
