@@ -310,19 +310,27 @@ def test_forgot_password_migrates_and_sends_the_code(
     assert len(events(pool_id)) == 1
 
 
-def test_forgot_password_refusal_and_missing_contact_create_nobody(tidp: Any) -> None:
+def test_forgot_password_refusal_creates_nobody(tidp: Any) -> None:
     pool_id, client_id = _setup(tidp, "refuse")
     code, message = _error(lambda: tidp.forgot_password(ClientId=client_id, Username="alice"))
     assert (code, message) == (
         "UserLambdaValidationException",
         "UserMigration failed with error Sorry alice, not today.",
     )
-    pool_id2, client_id2 = _setup(tidp, AccountRecoverySetting={
-        "RecoveryMechanisms": [{"Name": "verified_phone_number", "Priority": 1}]
-    })  # fmt: skip
-    code, _ = _error(lambda: tidp.forgot_password(ClientId=client_id2, Username="legacy"))
-    assert code == "InvalidParameterException"  # no verified phone: no code can go out
-    assert user_names(tidp, pool_id) == user_names(tidp, pool_id2) == []
+    assert user_names(tidp, pool_id) == []
+
+
+@pytest.mark.parametrize("hide", ["LEGACY", "ENABLED"])
+def test_forgot_password_without_a_verified_contact_creates_nobody(tidp: Any, hide: str) -> None:
+    phone_only = {"RecoveryMechanisms": [{"Name": "verified_phone_number", "Priority": 1}]}
+    pool_id, _ = _setup(tidp, AccountRecoverySetting=phone_only)
+    client_id = tidp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="hiding", PreventUserExistenceErrors=hide
+    )["UserPoolClient"]["ClientId"]
+    code, message = _error(lambda: tidp.forgot_password(ClientId=client_id, Username="legacy"))
+    assert code == "InvalidParameterException"  # the migrated user could never reset: not kept
+    assert message.startswith("Cannot reset password for the user as there is no registered/verified")
+    assert user_names(tidp, pool_id) == []
 
 
 def test_forgot_password_invalid_answer(tidp: Any) -> None:

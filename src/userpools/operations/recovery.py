@@ -84,9 +84,10 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     user = await named_user(ctx, app, req)
     if admin_only(rules):
         raise NotAuthorizedException("Password reset is only possible by an administrator in this user pool.")
+    migrated = None
     if user is None:  # Lambda trigger: UserMigration_ForgotPassword
-        user = await migrate_user(ctx, app.pool, app.id, req["Username"], password=None,
-                                  client_metadata=req.get("ClientMetadata"))  # fmt: skip
+        user = migrated = await migrate_user(ctx, app.pool, app.id, req["Username"], password=None,
+                                             client_metadata=req.get("ClientMetadata"))  # fmt: skip
     if user is None or not user.enabled:
         if app.hides_users:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
@@ -97,7 +98,9 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise NotAuthorizedException(WRONG_STATE)
     attribute = recovery_attribute(rules, app.pool, user)
     if attribute is None:
-        if app.hides_users:
+        # A user just migrated without a verified contact could never reset: it is not kept (and the
+        # function's answer has told the caller the user exists anyway).
+        if app.hides_users and migrated is None:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
         raise InvalidParameterException(NO_CONTACT)
     await user_codes.limit_requests(ctx, user, "forgot")
