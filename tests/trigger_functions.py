@@ -164,3 +164,46 @@ def add_to_group(event: dict[str, Any], context: Any) -> dict[str, Any]:
         UserPoolId=event["userPoolId"], Username=event["userName"], GroupName="members"
     )
     return event
+
+
+LEGACY_PASSWORD = "legacy"  # every legacy user's password: shorter than any pool policy allows
+
+
+def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """UserMigration: a legacy directory knowing every name, with password LEGACY_PASSWORD.
+
+    The request's clientMetadata shapes the answer: ``status`` / ``action`` (finalUserStatus /
+    messageAction; "-" leaves the field null; defaults CONFIRMED / SUPPRESS), ``mediums`` (comma list),
+    ``force`` / ``sms_mfa`` ("true"), ``email``, ``phone`` and ``extra`` (one more attribute name).
+    """
+    _seen(event)
+    request, name = event["request"], event["userName"]
+    if event["triggerSource"] == "UserMigration_Authentication" and request["password"] != LEGACY_PASSWORD:
+        raise ValueError("Bad password")
+    meta = request.get("clientMetadata") or {}
+    attributes = {"email": meta.get("email", name if "@" in name else f"{name}@legacy.example")}
+    attributes["email_verified"] = "true"
+    if "phone" in meta:
+        attributes["phone_number"] = meta["phone"]
+    if "extra" in meta:
+        attributes[meta["extra"]] = "42"
+    response = event["response"]
+    response["userAttributes"] = attributes
+    for key, field, default in (
+        ("status", "finalUserStatus", "CONFIRMED"),
+        ("action", "messageAction", "SUPPRESS"),
+    ):
+        value = meta.get(key, default)
+        response[field] = None if value == "-" else value
+    if "mediums" in meta:
+        response["desiredDeliveryMediums"] = meta["mediums"].split(",")
+    response["forceAliasCreation"] = meta.get("force") == "true"
+    response["enableSMSMFA"] = meta.get("sms_mfa") == "true"
+    return event
+
+
+def migrate_malformed(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """UserMigration: userAttributes that are not an object."""
+    _seen(event)
+    event["response"]["userAttributes"] = ["email"]
+    return event

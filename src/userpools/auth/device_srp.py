@@ -5,7 +5,8 @@ COGNITO-FACTS §3.5: the user SRP math (``crypto.srp``) with poolName → Device
 DeviceKey and the salt/verifier ConfirmDevice stored. The DEVICE_SRP_AUTH answer is accepted only
 while the device is pending (its user just proved the password with it, ``auth.devices``), with or
 without the Session (pycognito sends none). The PASSWORD_VERIFIER step's state is sealed into
-SECRET_BLOCK like the user SRP flow, and a block is answered once.
+SECRET_BLOCK like the user SRP flow, and a block is answered once. The proven device completes the
+sign-in: PostAuthentication runs (``newDeviceUsed`` false), then the tokens are issued.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from userpools.errors import InvalidParameterException, NotAuthorizedException, 
 from userpools.operations.context import Context
 from userpools.operations.users_core import find_user
 from userpools.store.devices import Device
+from userpools.triggers.authentication import post_authentication
 
 
 async def _user_and_device(
@@ -130,6 +132,8 @@ async def _verify(
         given = b""
     if not (hmac.compare_digest(expected, given) and timestamp_ok(timestamp, ctx.now)):
         raise NotAuthorizedException(WRONG_PASSWORD)
+    await post_authentication(ctx, who.pool, who.client, user, new_device=False,
+                              client_metadata=who.client_metadata)  # fmt: skip
     await ctx.uow.devices.authenticated(device.key, ctx.now)
     result = await tokens.issue_tokens(
         ctx,
@@ -139,6 +143,7 @@ async def _verify(
         source="TokenGeneration_Authentication",
         auth_time=ctx.now,
         device_key=device.key,
+        client_metadata=who.client_metadata,
     )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 

@@ -7,8 +7,10 @@ Flows: USER_SRP_AUTH, USER_PASSWORD_AUTH (public only), ADMIN_USER_PASSWORD_AUTH
 (admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED.
 Differences: CUSTOM_AUTH and USER_AUTH are refused with InvalidParameterException (Lambda triggers and
 choice-based sign-in come later); MFA challenges are answered in ``auth.mfa_answer``, the device
-challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``;
-ClientMetadata, AnalyticsMetadata, UserContextData and ContextData are accepted and ignored.
+challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``.
+ClientMetadata reaches the Lambda triggers (PreAuthentication's validationData, UserMigration,
+PostAuthentication, PreTokenGeneration: ``Caller.client_metadata``); AnalyticsMetadata, UserContextData
+and ContextData are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
     flow = str(req["AuthFlow"])
     if flow in (PUBLIC_ONLY if admin else ADMIN_ONLY):
         raise InvalidParameterException("Initiate Auth method not supported.")
-    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None)
+    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None, req.get("ClientMetadata"))
     require_flow(who.client, flow)
     params = dict(req.get("AuthParameters") or {})
     if flow == "USER_SRP_AUTH":
@@ -46,7 +48,7 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
 
 async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
     """RespondToAuthChallenge (``admin`` False) or AdminRespondToAuthChallenge (True)."""
-    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None)
+    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None, req.get("ClientMetadata"))
     name = str(req["ChallengeName"])
     responses = dict(req.get("ChallengeResponses") or {})
     if name == "PASSWORD_VERIFIER":

@@ -7,7 +7,8 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from userpools.auth.secret_hash import check_secret_hash
@@ -53,6 +54,8 @@ class Caller:
     rules: PoolRules
     client: dict[str, Any]
     admin: bool  # AdminInitiateAuth / AdminRespondToAuthChallenge (SigV4-signed)
+    # The request's ClientMetadata: the sign-in triggers' validationData / clientMetadata.
+    client_metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def client_id(self) -> str:
@@ -63,8 +66,13 @@ class Caller:
         return self.client.get("PreventUserExistenceErrors") == "ENABLED"
 
 
-async def caller(ctx: Context, client_id: str, pool_id: str | None) -> Caller:
-    """The client (any pool for the public operations; ``pool_id``'s for the admin ones) and its pool."""
+async def caller(
+    ctx: Context, client_id: str, pool_id: str | None, metadata: Mapping[str, str] | None = None
+) -> Caller:
+    """The client (any pool for the public operations; ``pool_id``'s for the admin ones) and its pool.
+
+    ``metadata`` is the request's ClientMetadata, passed on to the Lambda triggers of the sign-in.
+    """
     if pool_id is None:
         client = await ctx.uow.clients.find(client_id)
         if client is None:
@@ -73,7 +81,9 @@ async def caller(ctx: Context, client_id: str, pool_id: str | None) -> Caller:
     else:
         pool = await load_pool(ctx, pool_id)
         client = await load_client(ctx, pool_id, client_id)
-    return Caller(pool, pool_rules(pool), client, admin=pool_id is not None)
+    return Caller(
+        pool, pool_rules(pool), client, admin=pool_id is not None, client_metadata=dict(metadata or {})
+    )
 
 
 def allowed_flows(client: dict[str, Any]) -> set[str]:

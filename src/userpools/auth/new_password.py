@@ -6,7 +6,9 @@ Challenge parameters: USER_ID_FOR_SRP, ``userAttributes`` (JSON string of the us
 user lacks), COGNITO-FACTS §5.2. The answer carries NEW_PASSWORD and ``userAttributes.<name>`` values;
 those must be writable by the app client and satisfy the schema, and every required attribute must end
 up with a value. The user becomes CONFIRMED and gets tokens (TokenGeneration_NewPasswordChallenge).
-A failed answer (bad password, missing attribute) leaves the Session usable for another try.
+A failed answer (bad password, missing attribute) leaves the Session usable for another try. Without an
+MFA challenge to follow, the sign-in is complete: PostAuthentication runs before the tokens, and its
+refusal undoes the answer (the Session stays usable).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from userpools.errors import (
 )
 from userpools.operations.context import Context
 from userpools.operations.users_core import check_password, password_reused, save_user, set_password
+from userpools.triggers.authentication import post_authentication
 
 CHALLENGE = "NEW_PASSWORD_REQUIRED"
 PREFIX = "userAttributes."
@@ -94,7 +97,10 @@ async def answer(ctx: Context, who: Caller, responses: dict[str, Any], session: 
     second = await mfa.challenge(ctx, who, user)  # MFA (issue 4 §1): a new password is one factor
     if second is not None:
         return second
+    await post_authentication(ctx, who.pool, who.client, user, new_device=False,
+                              client_metadata=who.client_metadata)  # fmt: skip
     result = await tokens.issue_tokens(
-        ctx, who.pool, who.client, user, source="TokenGeneration_NewPasswordChallenge", auth_time=ctx.now
-    )
+        ctx, who.pool, who.client, user, source="TokenGeneration_NewPasswordChallenge", auth_time=ctx.now,
+        client_metadata=who.client_metadata,
+    )  # fmt: skip
     return {"ChallengeParameters": {}, "AuthenticationResult": result}

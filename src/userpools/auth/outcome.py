@@ -5,6 +5,9 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa
 ``signed_in`` runs after the first factor (SRP or password); ``completed`` issues the tokens once every
 factor is proven (also called by the MFA answers in ``auth.mfa_answer``).
 Remembered devices (``auth.devices``): ``completed`` asks for DEVICE_SRP_AUTH or adds NewDeviceMetadata.
+Lambda triggers: PostAuthentication runs in ``completed`` just before the tokens (``newDeviceUsed``: a new
+device is being tracked); a refusal fails the sign-in and forgets that device. PreTokenGeneration gets
+the request's ClientMetadata.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from userpools.auth import devices, mfa, tokens
 from userpools.auth.gate import Caller
 from userpools.auth.new_password import challenge as new_password_challenge
 from userpools.domain.user import FORCE_CHANGE_PASSWORD, User
-from userpools.errors import NotAuthorizedException
+from userpools.errors import NotAuthorizedException, ServiceError
 from userpools.operations.context import Context
 from userpools.store.auth_state import SignInSecrets
+from userpools.triggers.authentication import post_authentication
 
 TEMPORARY_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 
@@ -45,6 +49,14 @@ async def completed(ctx: Context, who: Caller, user: User) -> dict[str, Any]:
     step = await devices.before_tokens(ctx, who, user)
     if step.challenge is not None:
         return step.challenge
+    try:  # Lambda trigger: PostAuthentication
+        await post_authentication(ctx, who.pool, who.client, user, new_device=step.new_metadata is not None,
+                                  client_metadata=who.client_metadata)  # fmt: skip
+    except ServiceError:
+        if step.device_key is not None:
+            # An SRP answer commits even when refused (its SECRET_BLOCK stays spent): drop the new device.
+            await ctx.uow.devices.forget(step.device_key)
+        raise
     result = await tokens.issue_tokens(
         ctx,
         who.pool,
@@ -53,5 +65,6 @@ async def completed(ctx: Context, who: Caller, user: User) -> dict[str, Any]:
         source="TokenGeneration_Authentication",
         auth_time=ctx.now,
         device_key=step.device_key,
+        client_metadata=who.client_metadata,
     )
     return {"ChallengeParameters": {}, "AuthenticationResult": devices.add_metadata(result, step)}

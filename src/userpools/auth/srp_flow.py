@@ -6,6 +6,9 @@ seals it, with the user, client and expiry, into SECRET_BLOCK: pycognito sends n
 can check the answer with one HMAC. A SECRET_BLOCK is answered once (recorded until it expires) and
 lives for the client's AuthSessionValidity. TIMESTAMP must be Cognito's format (``Tue May 7 00:09:40
 UTC 2025``: day not zero-padded, matching weekday) and within 15 minutes of the server clock.
+Lambda triggers: PreAuthentication runs when the challenge is issued, before the password is proven
+(``triggers.authentication``); PostAuthentication once the sign-in succeeds (``auth.outcome``). As in
+Cognito, an unknown user is never migrated here (UserMigration needs the password: USER_PASSWORD_AUTH).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from userpools.domain.user import RESET_REQUIRED, User, key_of
 from userpools.errors import InvalidParameterException, NotAuthorizedException, ServiceError
 from userpools.operations.context import Context
 from userpools.operations.users_core import find_user
+from userpools.triggers.authentication import pre_authentication
 
 MAX_CLOCK_SKEW = 900.0
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -64,6 +68,9 @@ async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, 
     pool_id = who.rules.pool_id
     user = await find_user(ctx, who.rules, username)
     await check_hash(ctx, who, params, username, user.username if user else "")
+    # Lambda trigger: PreAuthentication
+    await pre_authentication(ctx, who.pool, who.client, user, username=username,
+                             client_metadata=who.client_metadata)  # fmt: skip
     if user is None:
         if not who.prevents_existence_errors:
             raise user_not_found(who)

@@ -5,8 +5,9 @@ recovery, and password policies", "Managing user existence error responses"). Th
 verified contact in AccountRecoverySetting order (without the setting: a verified phone, then a verified
 email, Cognito's legacy order); with an explicit setting a phone used for SMS MFA doesn't qualify.
 AdminResetUserPassword (users_password) sends its code through ``send_reset_code`` here.
-Lambda triggers: CustomMessage_ForgotPassword (the code message) and PostConfirmation_ConfirmForgotPassword
-run. Known differences: the UserMigration trigger is not invoked yet; ``admin_only`` pools answer
+Lambda triggers: UserMigration_ForgotPassword creates a user the name doesn't find (RESET_REQUIRED,
+``triggers.migration``), CustomMessage_ForgotPassword (the code message) and
+PostConfirmation_ConfirmForgotPassword run. Known difference: ``admin_only`` pools answer
 NotAuthorizedException (Cognito's exact wording is not documented).
 """
 
@@ -31,6 +32,7 @@ from userpools.operations.registry import operation
 from userpools.operations.signup import DISABLED, NO_SUCH_USER, app_client, named_user
 from userpools.operations.users_core import check_password, password_reused, save_user, set_password
 from userpools.triggers.confirmation import post_confirmation
+from userpools.triggers.migration import migrate_user
 
 NO_CONTACT = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 WRONG_STATE = "User password cannot be reset in the current state."
@@ -82,6 +84,10 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     user = await named_user(ctx, app, req)
     if admin_only(rules):
         raise NotAuthorizedException("Password reset is only possible by an administrator in this user pool.")
+    migrated = None
+    if user is None:  # Lambda trigger: UserMigration_ForgotPassword
+        user = migrated = await migrate_user(ctx, app.pool, app.id, req["Username"], password=None,
+                                             client_metadata=req.get("ClientMetadata"))  # fmt: skip
     if user is None or not user.enabled:
         if app.hides_users:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
@@ -92,7 +98,9 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise NotAuthorizedException(WRONG_STATE)
     attribute = recovery_attribute(rules, app.pool, user)
     if attribute is None:
-        if app.hides_users:
+        # A user just migrated without a verified contact could never reset: it is not kept (and the
+        # function's answer has told the caller the user exists anyway).
+        if app.hides_users and migrated is None:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
         raise InvalidParameterException(NO_CONTACT)
     await user_codes.limit_requests(ctx, user, "forgot")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from userpools.domain.user import User
 from userpools.errors import InvalidLambdaResponseException
 
 # Admin operations have no app client; Cognito sends this in callerContext.clientId.
@@ -38,6 +39,12 @@ def envelope(
         "request": request,
         "response": response,
     }
+
+
+def user_attributes(user: User) -> dict[str, str]:
+    """A user as ``request.userAttributes``: attributes (``dev:`` ones hidden), ``cognito:user_status``."""
+    shown = {k: v for k, v in user.attributes.items() if not k.startswith("dev:")}
+    return shown | {"cognito:user_status": user.status}
 
 
 def name_values(items: list[dict[str, str]] | None) -> dict[str, str] | None:

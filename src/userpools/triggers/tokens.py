@@ -18,7 +18,7 @@ from typing import Any
 from userpools.domain.user import User
 from userpools.errors import InvalidLambdaResponseException
 from userpools.operations.context import Context
-from userpools.triggers.events import UNRECOGNIZABLE
+from userpools.triggers.events import UNRECOGNIZABLE, user_attributes
 from userpools.triggers.invoke import configured, run_trigger
 
 PROTECTED = frozenset(
@@ -51,8 +51,7 @@ async def pre_token_generation(
     version = _VERSIONS.get(version_name or "V1_0", "1")
     base = id_claims if id_claims is not None else access
     request: dict[str, Any] = {
-        "userAttributes": {k: v for k, v in user.attributes.items() if not k.startswith("dev:")}
-        | {"cognito:user_status": user.status},
+        "userAttributes": user_attributes(user),
         "groupConfiguration": {
             "groupsToOverride": list(base.get("cognito:groups") or access.get("cognito:groups") or []),
             "iamRolesToOverride": list(base.get("cognito:roles") or []),
