@@ -6,6 +6,8 @@ import asyncio
 import copy
 from typing import Any
 
+import custom_auth_examples
+
 EVENTS: list[dict[str, Any]] = []
 
 
@@ -163,4 +165,107 @@ def add_to_group(event: dict[str, Any], context: Any) -> dict[str, Any]:
     idp.admin_add_user_to_group(
         UserPoolId=event["userPoolId"], Username=event["userName"], GroupName="members"
     )
+    return event
+
+
+# --- Custom authentication (test_custom_auth*.py) -----------------------------------------------------------
+
+
+def _recording(handler: Any) -> Any:
+    def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _seen(event)
+        return dict(handler(event, context))
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
+# The examples of docs/triggers.md (custom_auth_examples.py), recording the events they get.
+define_code_after_password = _recording(custom_auth_examples.define_code_after_password)
+define_passwordless = _recording(custom_auth_examples.define_passwordless)
+create_email_code = _recording(custom_auth_examples.create_email_code)
+verify_code = _recording(custom_auth_examples.verify_code)
+
+
+def create_question(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CreateAuthChallenge: a question whose answer is "5" (a number among the public parameters)."""
+    _seen(event)
+    event["response"]["publicChallengeParameters"] = {
+        "question": "2 + 3?",
+        "round": len(event["request"]["session"]),
+    }
+    event["response"]["privateChallengeParameters"] = {"answer": "5"}
+    event["response"]["challengeMetadata"] = f"QUESTION-{len(event['request']['session'])}"
+    return event
+
+
+def verify_answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """VerifyAuthChallengeResponse: the answer must equal privateChallengeParameters.answer."""
+    _seen(event)
+    request = event["request"]
+    event["response"]["answerCorrect"] = (
+        request["challengeAnswer"] == request["privateChallengeParameters"]["answer"]
+    )
+    return event
+
+
+def define_issue_at_once(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: tokens without any challenge."""
+    _seen(event)
+    event["response"]["issueTokens"] = True
+    return event
+
+
+def define_fail(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: fails every sign-in."""
+    _seen(event)
+    event["response"]["failAuthentication"] = True
+    return event
+
+
+def define_undecided(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: neither fails, nor issues tokens, nor names a challenge."""
+    _seen(event)
+    return event
+
+
+def define_sms_mfa(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: names a challenge custom authentication can't issue here."""
+    _seen(event)
+    event["response"]["challengeName"] = "SMS_MFA"
+    return event
+
+
+def define_flag_as_text(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: issueTokens as a string."""
+    _seen(event)
+    event["response"]["issueTokens"] = "true"
+    return event
+
+
+def create_nested(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CreateAuthChallenge: a public parameter that is an object."""
+    _seen(event)
+    event["response"]["publicChallengeParameters"] = {"question": {"text": "2 + 3?"}}
+    return event
+
+
+def create_huge(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CreateAuthChallenge: private parameters far too large for a Session."""
+    _seen(event)
+    event["response"]["privateChallengeParameters"] = {"answer": "5" * 3000}
+    return event
+
+
+def define_password_verifier(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """DefineAuthChallenge: always asks for the password."""
+    _seen(event)
+    event["response"]["challengeName"] = "PASSWORD_VERIFIER"
+    return event
+
+
+def verify_as_text(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """VerifyAuthChallengeResponse: answerCorrect as a string."""
+    _seen(event)
+    event["response"]["answerCorrect"] = "yes"
     return event
