@@ -209,63 +209,34 @@ def verify_answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return event
 
 
-def define_issue_at_once(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: tokens without any challenge."""
-    _seen(event)
-    event["response"]["issueTokens"] = True
-    return event
+def _answering(doc: str, **fields: Any) -> Any:
+    """A function that records its event and sets ``fields`` in the response."""
+
+    def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _seen(event)
+        event["response"].update(fields)
+        return event
+
+    run.__doc__ = doc
+    return run
 
 
-def define_fail(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: fails every sign-in."""
-    _seen(event)
-    event["response"]["failAuthentication"] = True
-    return event
-
-
-def define_undecided(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: neither fails, nor issues tokens, nor names a challenge."""
-    _seen(event)
-    return event
-
-
-def define_sms_mfa(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: names a challenge custom authentication can't issue here."""
-    _seen(event)
-    event["response"]["challengeName"] = "SMS_MFA"
-    return event
-
-
-def define_flag_as_text(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: issueTokens as a string."""
-    _seen(event)
-    event["response"]["issueTokens"] = "true"
-    return event
-
-
-def create_nested(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """CreateAuthChallenge: a public parameter that is an object."""
-    _seen(event)
-    event["response"]["publicChallengeParameters"] = {"question": {"text": "2 + 3?"}}
-    return event
-
-
-def create_huge(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """CreateAuthChallenge: private parameters far too large for a Session."""
-    _seen(event)
-    event["response"]["privateChallengeParameters"] = {"answer": "5" * 3000}
-    return event
-
-
-def define_password_verifier(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """DefineAuthChallenge: always asks for the password."""
-    _seen(event)
-    event["response"]["challengeName"] = "PASSWORD_VERIFIER"
-    return event
-
-
-def verify_as_text(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """VerifyAuthChallengeResponse: answerCorrect as a string."""
-    _seen(event)
-    event["response"]["answerCorrect"] = "yes"
-    return event
+define_issue_at_once = _answering("DefineAuthChallenge: tokens without any challenge.", issueTokens=True)
+define_fail = _answering("DefineAuthChallenge: fails every sign-in.", failAuthentication=True)
+define_undecided = _answering("DefineAuthChallenge: neither fails, nor issues tokens, nor names a challenge.")
+define_password_verifier = _answering(
+    "DefineAuthChallenge: always asks for the password.", challengeName="PASSWORD_VERIFIER"
+)
+define_sms_mfa = _answering(
+    "DefineAuthChallenge: a challenge custom authentication can't issue here.", challengeName="SMS_MFA"
+)
+define_flag_as_text = _answering("DefineAuthChallenge: issueTokens as a string.", issueTokens="true")
+create_nested = _answering(
+    "CreateAuthChallenge: a public parameter that is an object.",
+    publicChallengeParameters={"question": {"text": "2 + 3?"}},
+)
+create_huge = _answering(
+    "CreateAuthChallenge: private parameters far too large for a Session.",
+    privateChallengeParameters={"answer": "5" * 3000},
+)
+verify_as_text = _answering("VerifyAuthChallengeResponse: answerCorrect as a string.", answerCorrect="yes")

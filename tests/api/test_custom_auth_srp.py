@@ -30,6 +30,7 @@ from userpools.testing import RunningServer
 __all__ = ["inbox", "tidp", "trigger_live"]  # fixtures
 
 DEFINE = "DefineAuthChallenge_Authentication"
+TEMPORARY = "Temp-Passw0rd!"
 
 
 def test_an_email_code_after_the_password(tidp: Any, inbox: Inbox) -> None:
@@ -46,9 +47,13 @@ def test_an_email_code_after_the_password(tidp: Any, inbox: Inbox) -> None:
         "USER_ID_FOR_SRP",
     }
     assert inbox.to(email) == []  # CreateAuthChallenge is not asked for PASSWORD_VERIFIER
-    challenge = srp.respond(verifier)
+    challenge = srp.respond(verifier, metadata={"step": "password"})
     assert challenge["ChallengeName"] == "CUSTOM_CHALLENGE"
     assert challenge["ChallengeParameters"]["USERNAME"] == "alice"
+    assert events(pool_id, DEFINE)[-1]["request"]["clientMetadata"] == {"step": "password"}
+    assert events(pool_id, "CreateAuthChallenge_Authentication")[-1]["request"]["clientMetadata"] == {
+        "step": "password"
+    }
     result = respond(tidp, client_id, challenge, inbox.code_for(email))
     assert "AccessToken" in result["AuthenticationResult"]
     sessions = [e["request"]["session"] for e in events(pool_id, DEFINE)]
@@ -147,13 +152,31 @@ def test_user_states(tidp: Any) -> None:
     assert code == "PasswordResetRequiredException"
 
 
+def _invited(tidp: Any, functions: tuple[str, ...]) -> tuple[str, str]:
+    """A pool with ``functions`` and "tim", who has a temporary password (FORCE_CHANGE_PASSWORD)."""
+    pool_id, client_id = custom_pool(tidp, functions)
+    tidp.admin_create_user(
+        UserPoolId=pool_id, Username="tim", TemporaryPassword=TEMPORARY, MessageAction="SUPPRESS"
+    )
+    return pool_id, client_id
+
+
+def _sms_mfa(tidp: Any, functions: tuple[str, ...]) -> tuple[str, str]:
+    """A pool with ``functions`` and MFA ON (SMS), and "alice" with a phone number."""
+    pool_id, client_id = custom_pool(tidp, functions, SmsConfiguration=SMS)
+    tidp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="ON",
+        SmsMfaConfiguration={"SmsAuthenticationMessage": "Auth code {####}", "SmsConfiguration": SMS},
+    )
+    make_user(tidp, pool_id, "alice", phone_number="+15555551234", phone_number_verified="true")
+    return pool_id, client_id
+
+
 def test_temporary_password_users(tidp: Any) -> None:
     """Passwordless: tokens (the password isn't involved). SRP first: NEW_PASSWORD_REQUIRED, then tokens."""
-    pool_id, client_id = custom_pool(tidp, ("define_code_after_password", "create_question", "verify_answer"))
-    tidp.admin_create_user(
-        UserPoolId=pool_id, Username="tim", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS"
-    )
-    srp = SrpFirst(tidp, pool_id, client_id, "tim", "Temp-Passw0rd!")
+    pool_id, client_id = _invited(tidp, ("define_code_after_password", "create_question", "verify_answer"))
+    srp = SrpFirst(tidp, pool_id, client_id, "tim", TEMPORARY)
     challenge = srp.respond(srp.initiate())
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     done = tidp.respond_to_auth_challenge(
@@ -163,27 +186,15 @@ def test_temporary_password_users(tidp: Any) -> None:
     assert "AccessToken" in done["AuthenticationResult"]
     assert len(events(pool_id, DEFINE)) == 1  # as observed of Cognito: no custom challenge after it
 
-    quiz_pool, quiz_client = custom_pool(tidp, QUESTION)
-    tidp.admin_create_user(
-        UserPoolId=quiz_pool, Username="tim", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS"
-    )
+    quiz_pool, quiz_client = _invited(tidp, QUESTION)
     challenge = initiate(tidp, quiz_client, "tim")
     assert "AccessToken" in respond(tidp, quiz_client, challenge, "5", username="tim")["AuthenticationResult"]
     status = tidp.admin_get_user(UserPoolId=quiz_pool, Username="tim")["UserStatus"]
     assert status == "FORCE_CHANGE_PASSWORD"
 
 
-def test_mfa_follows_the_password_but_not_a_passwordless_sign_in(
-    tidp: Any, trigger_live: RunningServer
-) -> None:
-    functions = ("define_code_after_password", "create_question", "verify_answer")
-    pool_id, client_id = custom_pool(tidp, functions, SmsConfiguration=SMS)
-    tidp.set_user_pool_mfa_config(
-        UserPoolId=pool_id,
-        MfaConfiguration="ON",
-        SmsMfaConfiguration={"SmsAuthenticationMessage": "Auth code {####}", "SmsConfiguration": SMS},
-    )
-    make_user(tidp, pool_id, "alice", phone_number="+15555551234", phone_number_verified="true")
+def test_mfa_follows_the_password_not_a_passwordless_sign_in(tidp: Any, trigger_live: RunningServer) -> None:
+    pool_id, client_id = _sms_mfa(tidp, ("define_code_after_password", "create_question", "verify_answer"))
     srp = SrpFirst(tidp, pool_id, client_id)
     mfa = srp.respond(srp.initiate())
     assert mfa["ChallengeName"] == "SMS_MFA"
@@ -195,13 +206,7 @@ def test_mfa_follows_the_password_but_not_a_passwordless_sign_in(
     assert "AccessToken" in done["AuthenticationResult"]
     assert len(events(pool_id, DEFINE)) == 1  # as observed of Cognito: MFA ends the sign-in
 
-    quiz_pool, quiz_client = custom_pool(tidp, QUESTION, SmsConfiguration=SMS)
-    tidp.set_user_pool_mfa_config(
-        UserPoolId=quiz_pool,
-        MfaConfiguration="ON",
-        SmsMfaConfiguration={"SmsAuthenticationMessage": "Auth code {####}", "SmsConfiguration": SMS},
-    )
-    make_user(tidp, quiz_pool, "alice", phone_number="+15555551234", phone_number_verified="true")
+    _, quiz_client = _sms_mfa(tidp, QUESTION)
     challenge = initiate(tidp, quiz_client, "alice")
     assert "AccessToken" in respond(tidp, quiz_client, challenge, "5")["AuthenticationResult"]
 

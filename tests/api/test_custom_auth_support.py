@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from test_auth_support import claims
+from test_auth_support import make_user as confirmed_user
 from test_triggers_support import arn
 
 from mail_inbox import Inbox, smtp_inbox
@@ -68,13 +69,7 @@ def make_user(
 ) -> str:
     """A CONFIRMED user with a permanent password and an email (``name``@example.com); returns the email."""
     attributes.setdefault("email", f"{name}@example.com")
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=name,
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
-    )
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=password, Permanent=True)
+    confirmed_user(idp, pool_id, name, password, **attributes)
     return attributes["email"]
 
 
@@ -118,15 +113,19 @@ class SrpFirst:
             self.idp.initiate_auth(ClientId=self.client_id, AuthFlow="CUSTOM_AUTH", AuthParameters=params)
         )
 
-    def respond(self, challenge: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    def respond(
+        self, challenge: dict[str, Any], metadata: dict[str, str] | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """Answers the PASSWORD_VERIFIER, forwarding its Session if any, as CIJ and Amplify do."""
         responses = {**self.client.challenge_responses(challenge["ChallengeParameters"], None), **extra}
-        session = {"Session": challenge["Session"]} if challenge.get("Session") else {}
+        call: dict[str, Any] = {"Session": challenge["Session"]} if challenge.get("Session") else {}
+        if metadata is not None:
+            call["ClientMetadata"] = metadata
         return dict(
             self.idp.respond_to_auth_challenge(
                 ClientId=self.client_id,
                 ChallengeName="PASSWORD_VERIFIER",
                 ChallengeResponses=responses,
-                **session,
+                **call,
             )
         )

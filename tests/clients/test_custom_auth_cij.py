@@ -46,12 +46,16 @@ def _pool(idp: Any, define: str = TRIGGERS["DefineAuthChallenge"]) -> tuple[str,
     return pool_id, str(client["ClientId"])
 
 
+def _cij(live: RunningServer, tmp_path: Path, define: str = TRIGGERS["DefineAuthChallenge"]) -> NodeClient:
+    """amazon-cognito-identity-js on a new pool of ``_pool``."""
+    pool_id, client_id = _pool(live.client(), define)
+    return NodeClient("cij.js", live, pool_id, client_id, tmp_path / "storage.json")
+
+
 def test_srp_then_an_email_code(
     node_ready: None, trigger_live: RunningServer, inbox: Inbox, tmp_path: Path
 ) -> None:
-    idp = trigger_live.client()
-    pool_id, client_id = _pool(idp)
-    cij = NodeClient("cij.js", trigger_live, pool_id, client_id, tmp_path / "storage.json")
+    cij = _cij(trigger_live, tmp_path)
     answer_file = str(inbox.code_file)
     outcome = cij.must(
         step("signIn", username="alice", password="Corr3ct-Horse!", flow="CUSTOM_AUTH",
@@ -80,9 +84,7 @@ def test_srp_then_an_email_code(
 def test_a_wrong_password_never_sends_a_code(
     node_ready: None, trigger_live: RunningServer, inbox: Inbox, tmp_path: Path
 ) -> None:
-    idp = trigger_live.client()
-    pool_id, client_id = _pool(idp)
-    cij = NodeClient("cij.js", trigger_live, pool_id, client_id, tmp_path / "storage.json")
+    cij = _cij(trigger_live, tmp_path)
     outcome = cij.run(
         step("signIn", username="alice", password="Wrong-Passw0rd!", flow="CUSTOM_AUTH", allow_error=True)
     )
@@ -93,9 +95,7 @@ def test_a_wrong_password_never_sends_a_code(
 def test_passwordless_email_code(
     node_ready: None, trigger_live: RunningServer, inbox: Inbox, tmp_path: Path
 ) -> None:
-    idp = trigger_live.client()
-    pool_id, client_id = _pool(idp, "define_passwordless")
-    cij = NodeClient("cij.js", trigger_live, pool_id, client_id, tmp_path / "storage.json")
+    cij = _cij(trigger_live, tmp_path, "define_passwordless")
     outcome = cij.must(
         step("customSignIn", username="alice", answerFile=str(inbox.code_file)), step("refreshSession")
     )

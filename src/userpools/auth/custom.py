@@ -45,13 +45,20 @@ from userpools.auth.gate import (
     user_not_found,
 )
 from userpools.auth.outcome import completed, signed_in
-from userpools.auth.sessions import INVALID, ChallengeState, consume, new_state, open_session, seal_session
+from userpools.auth.sessions import (
+    INVALID,
+    ChallengeState,
+    consume,
+    new_state,
+    open_session,
+    seal_session,
+    spent_on_failure,
+)
 from userpools.domain.user import User, key_of
 from userpools.errors import (
     InvalidLambdaResponseException,
     InvalidParameterException,
     NotAuthorizedException,
-    ServiceError,
 )
 from userpools.operations.context import Context
 from userpools.operations.users_core import find_user
@@ -109,18 +116,13 @@ async def answer(
     await check_hash(ctx, who, responses, username, state.username)
     flow = await _resume(ctx, who, state, username)
     await consume(ctx, state)
-    try:
-        correct = await challenges.verify(
-            ctx, who.pool, _subject(who, flow), dict(state.extra["p"]), reply, client_metadata
-        )
+    # The Session is spent whatever goes wrong (a function refusing a wrong answer included), so it
+    # can't be replayed to guess again.
+    with spent_on_failure(ctx):
+        private = dict(state.extra["p"])
+        correct = await challenges.verify(ctx, who.pool, _subject(who, flow), private, reply, client_metadata)
         done = Round(CHALLENGE, correct, state.extra.get("m"))
         return await _proceed(ctx, who, replace(flow, history=(*flow.history, done)), client_metadata)
-    except ServiceError as exc:
-        # The Session is spent whatever went wrong (a function refusing a wrong answer included), so it
-        # can't be replayed to guess again.
-        if exc is not ctx.committed_failure:
-            ctx.fail_after_commit(exc)
-        raise
 
 
 async def password_verified(

@@ -38,10 +38,11 @@ from userpools.auth.sessions import (
     open_secret_block,
     seal_secret_block,
     secret_block_bytes,
+    spent_on_failure,
 )
 from userpools.crypto import srp
 from userpools.domain.user import RESET_REQUIRED, User, key_of
-from userpools.errors import InvalidParameterException, NotAuthorizedException, ServiceError
+from userpools.errors import InvalidParameterException, NotAuthorizedException
 from userpools.operations.context import Context
 from userpools.operations.users_core import find_user
 
@@ -153,14 +154,10 @@ async def answer(
         raise NotAuthorizedException(WRONG_PASSWORD)
     await check_hash(ctx, who, responses, username, state.username)
     await consume(ctx, state)
-    try:
+    # The block is spent whatever went wrong, so replaying it can't tell outcomes, or existing users
+    # from simulated ones, apart.
+    with spent_on_failure(ctx):
         return await _verify(ctx, who, state, username, block, timestamp, signature, client_metadata or {})
-    except ServiceError as exc:
-        # The block is spent whatever went wrong (committed with the answer), so replaying it can't
-        # tell outcomes, or existing users from simulated ones, apart.
-        if exc is not ctx.committed_failure:
-            ctx.fail_after_commit(exc)
-        raise
 
 
 async def _verify(
