@@ -6,6 +6,8 @@ import asyncio
 import copy
 from typing import Any
 
+import custom_auth_examples
+
 EVENTS: list[dict[str, Any]] = []
 
 
@@ -207,3 +209,77 @@ def migrate_malformed(event: dict[str, Any], context: Any) -> dict[str, Any]:
     _seen(event)
     event["response"]["userAttributes"] = ["email"]
     return event
+
+
+# --- Custom authentication (test_custom_auth*.py) -----------------------------------------------------------
+
+
+def _recording(handler: Any) -> Any:
+    def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _seen(event)
+        return dict(handler(event, context))
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
+# The examples of docs/triggers.md (custom_auth_examples.py), recording the events they get.
+define_code_after_password = _recording(custom_auth_examples.define_code_after_password)
+define_passwordless = _recording(custom_auth_examples.define_passwordless)
+create_email_code = _recording(custom_auth_examples.create_email_code)
+verify_code = _recording(custom_auth_examples.verify_code)
+
+
+def create_question(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CreateAuthChallenge: a question whose answer is "5" (a number among the public parameters)."""
+    _seen(event)
+    event["response"]["publicChallengeParameters"] = {
+        "question": "2 + 3?",
+        "round": len(event["request"]["session"]),
+    }
+    event["response"]["privateChallengeParameters"] = {"answer": "5"}
+    event["response"]["challengeMetadata"] = f"QUESTION-{len(event['request']['session'])}"
+    return event
+
+
+def verify_answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """VerifyAuthChallengeResponse: the answer must equal privateChallengeParameters.answer."""
+    _seen(event)
+    request = event["request"]
+    event["response"]["answerCorrect"] = (
+        request["challengeAnswer"] == request["privateChallengeParameters"]["answer"]
+    )
+    return event
+
+
+def _answering(doc: str, **fields: Any) -> Any:
+    """A function that records its event and sets ``fields`` in the response."""
+
+    def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _seen(event)
+        event["response"].update(fields)
+        return event
+
+    run.__doc__ = doc
+    return run
+
+
+define_issue_at_once = _answering("DefineAuthChallenge: tokens without any challenge.", issueTokens=True)
+define_fail = _answering("DefineAuthChallenge: fails every sign-in.", failAuthentication=True)
+define_undecided = _answering("DefineAuthChallenge: neither fails, nor issues tokens, nor names a challenge.")
+define_password_verifier = _answering(
+    "DefineAuthChallenge: always asks for the password.", challengeName="PASSWORD_VERIFIER"
+)
+define_sms_mfa = _answering(
+    "DefineAuthChallenge: a challenge custom authentication can't issue here.", challengeName="SMS_MFA"
+)
+define_flag_as_text = _answering("DefineAuthChallenge: issueTokens as a string.", issueTokens="true")
+create_nested = _answering(
+    "CreateAuthChallenge: a public parameter that is an object.",
+    publicChallengeParameters={"question": {"text": "2 + 3?"}},
+)
+create_huge = _answering(
+    "CreateAuthChallenge: private parameters far too large for a Session.",
+    privateChallengeParameters={"answer": "5" * 3000},
+)
+verify_as_text = _answering("VerifyAuthChallengeResponse: answerCorrect as a string.", answerCorrect="yes")

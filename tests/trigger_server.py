@@ -4,7 +4,8 @@
   200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException).
 - ``POST /http/<name>``: the plain HTTP backend (a function error answers 500 ``{"errorMessage": ...}``).
 
-The function name is the ARN's, less a ``invoke-`` / ``http-`` prefix.
+The function name is the ARN's, less a ``invoke-`` / ``http-`` prefix. ``triggers_server`` starts a
+Userpools server wired to every function of trigger_functions.py through all three backends.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import os
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import trigger_functions
+from userpools.testing import RunningServer, server
 
 
 def _function(name: str) -> Any:
@@ -79,3 +82,29 @@ def trigger_server() -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def triggers_server(**settings: Any) -> Iterator[RunningServer]:
+    """A Userpools server (file outboxes; ``settings`` added) reaching each function ``f`` of
+    trigger_functions.py as ``py-f`` (in process), ``http-f`` (HTTP) and ``invoke-f`` (Lambda Invoke API)."""
+    functions = [
+        n for n, f in vars(trigger_functions).items() if inspect.isfunction(f) and not n.startswith("_")
+    ]
+    # The Invoke backend signs its requests: any credentials do for the loopback server.
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = "AKIDTRIGGERS", "trigger-secret"
+    with trigger_server() as url:
+        routes = [f"py-{f}=python:trigger_functions:{f}" for f in functions]
+        routes += [f"http-{f}={url}/http/{f}" for f in functions]
+        routes += ["py-missing=python:no_such_module:f", "http-closed=http://127.0.0.1:9/closed"]
+        settings = {"email_sender": "file", "sms_sender": "file", **settings}
+        try:
+            with server(lambda_endpoint=url, triggers=",".join(routes), **settings) as srv:
+                yield srv
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import os
 from collections.abc import Iterator
@@ -11,8 +10,8 @@ from typing import Any
 import pytest
 
 import trigger_functions
-from trigger_server import trigger_server
-from userpools.testing import RunningServer, server
+from trigger_server import triggers_server
+from userpools.testing import RunningServer
 
 BACKENDS = ("py", "http", "invoke")
 _names = itertools.count()
@@ -25,27 +24,8 @@ def arn(backend: str, function: str) -> str:
 
 @pytest.fixture(scope="session")
 def trigger_live() -> Iterator[RunningServer]:
-    functions = [
-        n for n, f in vars(trigger_functions).items() if inspect.isfunction(f) and not n.startswith("_")
-    ]
-    # The Invoke backend signs its requests: any credentials do for the loopback server.
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = "AKIDTRIGGERS", "trigger-secret"
-    with trigger_server() as url:
-        routes = [f"py-{f}=python:trigger_functions:{f}" for f in functions]
-        routes += [f"http-{f}={url}/http/{f}" for f in functions]
-        routes += ["py-missing=python:no_such_module:f", "http-closed=http://127.0.0.1:9/closed"]
-        try:
-            with server(
-                email_sender="file", sms_sender="file", lambda_endpoint=url, triggers=",".join(routes)
-            ) as srv:
-                yield srv
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with triggers_server() as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

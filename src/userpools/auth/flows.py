@@ -4,20 +4,20 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html
 Flows: USER_SRP_AUTH, USER_PASSWORD_AUTH (public only), ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
-(admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED.
-Differences: CUSTOM_AUTH and USER_AUTH are refused with InvalidParameterException (Lambda triggers and
-choice-based sign-in come later); MFA challenges are answered in ``auth.mfa_answer``, the device
-challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``.
-ClientMetadata reaches the Lambda triggers (PreAuthentication's validationData, UserMigration,
-PostAuthentication, PreTokenGeneration: ``Caller.client_metadata``); AnalyticsMetadata, UserContextData
-and ContextData are accepted and ignored.
+(admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN, CUSTOM_AUTH (``auth.custom``, with its CUSTOM_CHALLENGE).
+Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED. Differences: USER_AUTH is refused with
+InvalidParameterException (choice-based sign-in comes later); MFA challenges are answered in
+``auth.mfa_answer``, the device challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in
+``auth.device_srp``. ClientMetadata reaches the Lambda triggers (PreAuthentication's validationData,
+UserMigration, PostAuthentication, PreTokenGeneration, the custom authentication triggers:
+``Caller.client_metadata``); AnalyticsMetadata, UserContextData and ContextData are accepted and ignored.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import device_srp, devices, mfa, mfa_answer, new_password, password, srp_flow
+from userpools.auth import custom, device_srp, devices, mfa, mfa_answer, new_password, password, srp_flow
 from userpools.auth.gate import Caller, caller, check_hash, require_flow, required
 from userpools.auth.refresh import find_refresh_token, refresh
 from userpools.auth.sessions import INVALID
@@ -26,7 +26,6 @@ from userpools.operations.context import Context
 
 PUBLIC_ONLY = frozenset({"USER_PASSWORD_AUTH"})
 ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
-NOT_YET = frozenset({"CUSTOM_AUTH", "USER_AUTH"})
 
 
 async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
@@ -43,6 +42,9 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
         return await password.sign_in(ctx, who, params)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         return await refresh_tokens(ctx, who, params)
+    if flow == "CUSTOM_AUTH":  # custom authentication (issue 4 §4)
+        with devices.offered(params.get("DEVICE_KEY"), tracked=not admin):
+            return await custom.start(ctx, who, params)
     raise InvalidParameterException(f"{flow} is not supported by this server yet.")
 
 
@@ -53,11 +55,15 @@ async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str
     responses = dict(req.get("ChallengeResponses") or {})
     if name == "PASSWORD_VERIFIER":
         with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):  # devices (issue 4 §2)
-            return await srp_flow.answer(ctx, who, responses)
+            return await srp_flow.answer(ctx, who, responses, req.get("ClientMetadata"))
     if name == devices.CHALLENGE:  # remembered devices (issue 4 §2)
         return await device_srp.start(ctx, who, responses, req.get("Session"))
     if name == devices.VERIFIER_CHALLENGE:
         return await device_srp.answer(ctx, who, responses)
+    if name == custom.CHALLENGE:  # custom authentication (issue 4 §4)
+        with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):
+            metadata = dict(req.get("ClientMetadata") or {})
+            return await custom.answer(ctx, who, responses, req.get("Session"), metadata)
     if name == new_password.CHALLENGE:
         return await new_password.answer(ctx, who, responses, req.get("Session"))
     if name in mfa.CHALLENGES:  # MFA (issue 4 §1)

@@ -27,6 +27,7 @@ from userpools.operations.pools import load_pool
 from userpools.operations.users_core import find_user
 
 WRONG_PASSWORD = "Incorrect username or password."
+CUSTOM_ONLY = "Only custom auth (lambda driven) is enabled for this client."  # legacy CUSTOM_AUTH_FLOW_ONLY
 # Legacy ExplicitAuthFlows values and the ALLOW_ value each stands for.
 LEGACY = {
     "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -101,6 +102,8 @@ def allowed_flows(client: dict[str, Any]) -> set[str]:
 
 def require_flow(client: dict[str, Any], flow: str) -> None:
     if NEEDS[flow] not in allowed_flows(client):
+        if "CUSTOM_AUTH_FLOW_ONLY" in (client.get("ExplicitAuthFlows") or ()):
+            raise InvalidParameterException(CUSTOM_ONLY)
         raise InvalidParameterException(f"{flow} flow not enabled for this client")
 
 

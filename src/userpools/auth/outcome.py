@@ -12,6 +12,7 @@ the request's ClientMetadata.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from userpools.auth import devices, mfa, tokens
@@ -26,8 +27,17 @@ from userpools.triggers.authentication import post_authentication
 TEMPORARY_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 
 
-async def signed_in(ctx: Context, who: Caller, user: User, secrets: SignInSecrets) -> dict[str, Any]:
-    """The InitiateAuth / RespondToAuthChallenge answer once ``user``'s password has been proven."""
+async def signed_in(
+    ctx: Context,
+    who: Caller,
+    user: User,
+    secrets: SignInSecrets,
+    then: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """The InitiateAuth / RespondToAuthChallenge answer once ``user``'s password has been proven.
+
+    ``then`` stands for the tokens when no challenge is due (CUSTOM_AUTH asks DefineAuthChallenge again).
+    """
     if user.status == FORCE_CHANGE_PASSWORD:
         if secrets.temporary and secrets.expires is not None and ctx.now > secrets.expires:
             raise NotAuthorizedException(TEMPORARY_EXPIRED)
@@ -39,7 +49,7 @@ async def signed_in(ctx: Context, who: Caller, user: User, secrets: SignInSecret
         second = await mfa.challenge(ctx, who, user)
         if second is not None:
             return second
-    return await completed(ctx, who, user)
+    return await (then() if then is not None else completed(ctx, who, user))
 
 
 async def completed(ctx: Context, who: Caller, user: User) -> dict[str, Any]:

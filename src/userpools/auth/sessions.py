@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.errors import NotAuthorizedException
+from userpools.errors import NotAuthorizedException, ServiceError
 from userpools.operations.context import Context
 
 SESSION_PURPOSE = "auth-session"
@@ -127,3 +129,15 @@ async def consume(ctx: Context, state: ChallengeState) -> None:
         await repo.purge_used(ctx.now)
     if not await repo.use_once(state.sid, state.expires):
         raise NotAuthorizedException(INVALID)
+
+
+@contextlib.contextmanager
+def spent_on_failure(ctx: Context) -> Iterator[None]:
+    """Around the rest of an answer after ``consume``: whatever service error it raises, the challenge
+    stays spent (the transaction, with the record of the answer, commits before the error is answered)."""
+    try:
+        yield
+    except ServiceError as exc:
+        if exc is not ctx.committed_failure:
+            ctx.fail_after_commit(exc)
+        raise

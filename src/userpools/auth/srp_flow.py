@@ -9,6 +9,8 @@ UTC 2025``: day not zero-padded, matching weekday) and within 15 minutes of the 
 Lambda triggers: PreAuthentication runs when the challenge is issued, before the password is proven
 (``triggers.authentication``); PostAuthentication once the sign-in succeeds (``auth.outcome``). As in
 Cognito, an unknown user is never migrated here (UserMigration needs the password: USER_PASSWORD_AUTH).
+``password_verifier`` also serves CUSTOM_AUTH with SRP first (``auth.custom``): that sign-in's challenge
+history rides in the SECRET_BLOCK, and a proven answer goes back to DefineAuthChallenge.
 """
 
 from __future__ import annotations
@@ -39,15 +41,17 @@ from userpools.auth.sessions import (
     open_secret_block,
     seal_secret_block,
     secret_block_bytes,
+    spent_on_failure,
 )
 from userpools.crypto import srp
 from userpools.domain.user import RESET_REQUIRED, User, key_of
-from userpools.errors import InvalidParameterException, NotAuthorizedException, ServiceError
+from userpools.errors import InvalidParameterException, NotAuthorizedException
 from userpools.operations.context import Context
 from userpools.operations.users_core import find_user
 from userpools.triggers.authentication import pre_authentication
 
 MAX_CLOCK_SKEW = 900.0
+CUSTOM_HISTORY = "ca"  # in the SECRET_BLOCK of a CUSTOM_AUTH sign-in: its challenges so far (auth.custom)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TIMESTAMP = re.compile(
@@ -65,21 +69,32 @@ async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, 
     """USER_SRP_AUTH → PASSWORD_VERIFIER (SALT, SRP_B, SECRET_BLOCK, USERNAME, USER_ID_FOR_SRP)."""
     username = required(params, "USERNAME")
     a_hex = required(params, "SRP_A")
-    pool_id = who.rules.pool_id
     user = await find_user(ctx, who.rules, username)
     await check_hash(ctx, who, params, username, user.username if user else "")
     # Lambda trigger: PreAuthentication
     await pre_authentication(ctx, who.pool, who.client, user, username=username,
                              client_metadata=who.client_metadata)  # fmt: skip
+    if user is None and not who.prevents_existence_errors:
+        raise user_not_found(who)
+    if user is not None and not (user.status == RESET_REQUIRED and who.prevents_existence_errors):
+        check_user_state(who, user)  # hidden reset-required users fail at the answer, like a wrong password
+    return await password_verifier(ctx, who, username, user, a_hex)
+
+
+async def password_verifier(
+    ctx: Context, who: Caller, username: str, user: User | None, a_hex: str, **extra: Any
+) -> dict[str, Any]:
+    """The PASSWORD_VERIFIER challenge of ``user`` (a simulated one when None; ``username`` as typed).
+
+    ``extra`` is sealed into SECRET_BLOCK with the SRP state (CUSTOM_AUTH keeps its history there).
+    """
+    pool_id = who.rules.pool_id
     if user is None:
-        if not who.prevents_existence_errors:
-            raise user_not_found(who)
         key = key_of(username, who.rules.case_sensitive)
         srp_id = unknown_user.fake_user_id(ctx, pool_id, key)
         salt = unknown_user.fake_salt(ctx, pool_id, key)
-        return _challenge(ctx, who, None, srp_id, salt, unknown_user.fake_verifier(ctx, pool_id, key), a_hex)
-    if not (user.status == RESET_REQUIRED and who.prevents_existence_errors):
-        check_user_state(who, user)  # hidden reset-required users fail at the answer, like a wrong password
+        verifier = unknown_user.fake_verifier(ctx, pool_id, key)
+        return _challenge(ctx, who, None, srp_id, salt, verifier, a_hex, **extra)
     secrets = await ctx.uow.auth.sign_in_secrets(user.id)
     if secrets is None:
         key = key_of(user.username, who.rules.case_sensitive)
@@ -90,11 +105,18 @@ async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, 
     else:
         lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
         salt, verifier = secrets.salt, secrets.verifier
-    return _challenge(ctx, who, user, user.username, salt, verifier, a_hex)
+    return _challenge(ctx, who, user, user.username, salt, verifier, a_hex, **extra)
 
 
 def _challenge(
-    ctx: Context, who: Caller, user: User | None, srp_id: str, salt: str, verifier: str, a_hex: str
+    ctx: Context,
+    who: Caller,
+    user: User | None,
+    srp_id: str,
+    salt: str,
+    verifier: str,
+    a_hex: str,
+    **extra: Any,
 ) -> dict[str, Any]:
     b = int.from_bytes(ctx.random.token_bytes(srp.SERVER_SECRET_BYTES), "big")
     try:
@@ -109,6 +131,7 @@ def _challenge(
         srp_id,
         key=base64.b64encode(key).decode(),
         vf=fingerprint(verifier),
+        **extra,
     )
     parameters = {
         "SALT": salt,
@@ -120,8 +143,13 @@ def _challenge(
     return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": parameters}
 
 
-async def answer(ctx: Context, who: Caller, responses: dict[str, Any]) -> dict[str, Any]:
-    """RespondToAuthChallenge PASSWORD_VERIFIER: checks PASSWORD_CLAIM_SIGNATURE, then signs the user in."""
+async def answer(
+    ctx: Context, who: Caller, responses: dict[str, Any], client_metadata: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """RespondToAuthChallenge PASSWORD_VERIFIER: checks PASSWORD_CLAIM_SIGNATURE, then signs the user in.
+
+    ``client_metadata`` (the request's ClientMetadata) goes to the custom authentication triggers.
+    """
     username = required(responses, "USERNAME")
     block = secret_block_bytes(required(responses, "PASSWORD_CLAIM_SECRET_BLOCK"))
     timestamp = required(responses, "TIMESTAMP")
@@ -133,14 +161,10 @@ async def answer(ctx: Context, who: Caller, responses: dict[str, Any]) -> dict[s
         raise NotAuthorizedException(WRONG_PASSWORD)
     await check_hash(ctx, who, responses, username, state.username)
     await consume(ctx, state)
-    try:
-        return await _verify(ctx, who, state, username, block, timestamp, signature)
-    except ServiceError as exc:
-        # The block is spent whatever went wrong (committed with the answer), so replaying it can't
-        # tell outcomes, or existing users from simulated ones, apart.
-        if exc is not ctx.committed_failure:
-            ctx.fail_after_commit(exc)
-        raise
+    # The block is spent whatever went wrong, so replaying it can't tell outcomes, or existing users
+    # from simulated ones, apart.
+    with spent_on_failure(ctx):
+        return await _verify(ctx, who, state, username, block, timestamp, signature, client_metadata or {})
 
 
 async def _verify(
@@ -151,6 +175,7 @@ async def _verify(
     block: bytes,
     timestamp: str,
     signature: str,
+    client_metadata: dict[str, str],
 ) -> dict[str, Any]:
     expected = srp.claim_signature(
         base64.b64decode(state.extra["key"]), state.pool_id, state.username, block, timestamp
@@ -169,6 +194,10 @@ async def _verify(
     if not proven or fingerprint(secrets.verifier) != state.extra.get("vf"):
         raise await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
     await lockout.succeeded(ctx, user.id, secrets.failures)
+    if CUSTOM_HISTORY in state.extra:  # CUSTOM_AUTH with SRP first: back to DefineAuthChallenge (issue 4 §4)
+        from userpools.auth import custom  # imported here: auth.custom issues this module's challenge
+
+        return await custom.password_verified(ctx, who, user, secrets, state, client_metadata)
     return await signed_in(ctx, who, user, secrets)
 
 

@@ -8,7 +8,10 @@
  * Steps (see lib.js for the plan and output format):
  *   signUp {username, password, attributes?}      confirmRegistration {username, code, forceAliasCreation?}
  *   signIn {username, password, flow?, newPassword?, attributes?}   (SRP unless flow: USER_PASSWORD_AUTH;
- *          newPassword answers NEW_PASSWORD_REQUIRED with completeNewPasswordChallenge)
+ *          newPassword answers NEW_PASSWORD_REQUIRED with completeNewPasswordChallenge; flow CUSTOM_AUTH
+ *          is SRP then custom challenges, answered with sendCustomChallengeAnswer: first the step's
+ *          `answers`, then the content of `answerFile` once it appears)
+ *   customSignIn {username, answers?, answerFile?}   (CUSTOM_AUTH without a password: initiateAuth)
  *   getSession {}   refreshSession {}   changePassword {oldPassword, newPassword}
  *   forgotPassword {username}   confirmPassword {username, code, newPassword}
  *   getUserAttributes {}   updateAttributes {attributes}   globalSignOut {}
@@ -26,6 +29,7 @@ const {
 	CognitoUserAttribute,
 	CognitoUserPool,
 } = require('amazon-cognito-identity-js');
+const fs = require('node:fs');
 const { FileStorage, claims, env, runPlan } = require('./lib');
 
 function session(s) {
@@ -94,11 +98,49 @@ function signIn(step, state) {
 				step.totpCode
 					? u.sendMFACode(step.totpCode, callbacks, 'SOFTWARE_TOKEN_MFA')
 					: reject(new Error('unexpected TOTP challenge')),
-			customChallenge: () => reject(new Error('unexpected custom challenge')),
+			customChallenge: parameters => answerCustom(step, u, challenge, parameters, callbacks, reject),
 			mfaSetup: () => reject(new Error('unexpected MFA_SETUP challenge')),
 			selectMFAType: () => reject(new Error('unexpected SELECT_MFA_TYPE challenge')),
 		};
 		u.authenticateUser(details, callbacks);
+	});
+}
+
+/** The next answer to a custom challenge: the step's `answers` first, then `answerFile`'s content. */
+async function nextAnswer(step) {
+	if (step.answers && step.answers.length) return step.answers.shift();
+	if (!step.answerFile) throw new Error('unexpected custom challenge');
+	const deadline = Date.now() + 10000;
+	while (Date.now() < deadline) {
+		if (fs.existsSync(step.answerFile)) {
+			const text = fs.readFileSync(step.answerFile, 'utf8').trim();
+			fs.unlinkSync(step.answerFile);
+			if (text) return text;
+		}
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	throw new Error(`no answer in ${step.answerFile}`);
+}
+
+/** customChallenge callback: records the challenge parameters, answers with sendCustomChallengeAnswer. */
+function answerCustom(step, u, challenge, parameters, callbacks, reject) {
+	challenge.name = 'CUSTOM_CHALLENGE';
+	challenge.custom = [...(challenge.custom || []), parameters];
+	nextAnswer(step).then(answer => u.sendCustomChallengeAnswer(answer, callbacks, step.clientMetadata), reject);
+}
+
+function customSignIn(step, state) {
+	const u = user(state, step.username);
+	u.setAuthenticationFlowType('CUSTOM_AUTH');
+	const details = new AuthenticationDetails({ Username: step.username });
+	return new Promise((resolve, reject) => {
+		const challenge = {};
+		const callbacks = {
+			onSuccess: s => resolve({ ...session(s), username: u.getUsername(), challenge }),
+			onFailure: reject,
+			customChallenge: parameters => answerCustom(step, u, challenge, parameters, callbacks, reject),
+		};
+		u.initiateAuth(details, callbacks);
 	});
 }
 
@@ -114,6 +156,7 @@ const ops = {
 		return call(cb => u.confirmRegistration(step.code, Boolean(step.forceAliasCreation), cb));
 	},
 	signIn,
+	customSignIn,
 	async getSession(_step, state) {
 		const { u, s } = await signedIn(state);
 		return { ...session(s), username: u.getUsername() };
