@@ -1,7 +1,9 @@
 """A tiny loopback server running the functions of trigger_functions.py for the trigger tests.
 
 - ``POST /2015-03-31/functions/<name or ARN>/invocations``: the Lambda Invoke API (a function error answers
-  200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException).
+  200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException). An
+  ``X-Amz-Invocation-Type: Event`` invocation answers 202 with no body whatever the function does (it runs
+  before the answer, so tests see its effects at once; real Lambda queues it).
 - ``POST /http/<name>``: the plain HTTP backend (a function error answers 500 ``{"errorMessage": ...}``).
 
 The function name is the ARN's, less a ``invoke-`` / ``http-`` prefix.
@@ -44,6 +46,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _queued(self) -> None:
+        self.send_response(202)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self) -> None:
         event = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"null")
         parts = self.path.split("/")
@@ -53,17 +60,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(404, {"Type": "User", "message": "Function not found"},
                          {"x-amzn-ErrorType": "ResourceNotFoundException"})  # fmt: skip
             return
+        queued = invoke and self.headers.get("X-Amz-Invocation-Type") == "Event"
         try:
             args = (event, None) if len(inspect.signature(func).parameters) > 1 else (event,)
             result = asyncio.run(func(*args)) if inspect.iscoroutinefunction(func) else func(*args)
         except Exception as exc:
+            if queued:
+                self._queued()
+                return
             error = {"errorMessage": str(exc), "errorType": type(exc).__name__}
             if invoke:
                 self._answer(200, error, {"X-Amz-Function-Error": "Unhandled"})
             else:
                 self._answer(500, error)
             return
-        self._answer(200, result)
+        if queued:
+            self._queued()
+        else:
+            self._answer(200, result)
 
 
 @contextmanager

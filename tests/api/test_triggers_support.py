@@ -6,6 +6,7 @@ import inspect
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -23,29 +24,44 @@ def arn(backend: str, function: str) -> str:
     return f"arn:aws:lambda:us-east-1:000000000000:function:{backend}-{function}"
 
 
-@pytest.fixture(scope="session")
-def trigger_live() -> Iterator[RunningServer]:
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Sets environment variables for the block, then restores them."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def wired_server(**settings: Any) -> Iterator[RunningServer]:
+    """A Userpools server whose functions are trigger_functions.py's, through all three backends."""
     functions = [
         n for n, f in vars(trigger_functions).items() if inspect.isfunction(f) and not n.startswith("_")
     ]
     # The Invoke backend signs its requests: any credentials do for the loopback server.
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = "AKIDTRIGGERS", "trigger-secret"
-    with trigger_server() as url:
+    keys = environment(AWS_ACCESS_KEY_ID="AKIDTRIGGERS", AWS_SECRET_ACCESS_KEY="trigger-secret")
+    with keys, trigger_server() as url:
         routes = [f"py-{f}=python:trigger_functions:{f}" for f in functions]
         routes += [f"http-{f}={url}/http/{f}" for f in functions]
         routes += ["py-missing=python:no_such_module:f", "http-closed=http://127.0.0.1:9/closed"]
-        try:
-            with server(
-                email_sender="file", sms_sender="file", lambda_endpoint=url, triggers=",".join(routes)
-            ) as srv:
-                yield srv
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        with server(
+            email_sender="file", sms_sender="file", lambda_endpoint=url, triggers=",".join(routes),
+            **settings,
+        ) as srv:  # fmt: skip
+            yield srv
+
+
+@pytest.fixture(scope="session")
+def trigger_live() -> Iterator[RunningServer]:
+    with wired_server() as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")
