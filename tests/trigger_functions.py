@@ -283,3 +283,54 @@ create_huge = _answering(
     privateChallengeParameters={"answer": "5" * 3000},
 )
 verify_as_text = _answering("VerifyAuthChallengeResponse: answerCorrect as a string.", answerCorrect="yes")
+
+
+# What the custom sender functions delivered: {"pool", "source", "type", "to", "code", "context"}.
+DELIVERED: list[dict[str, Any]] = []
+
+
+def send_code(event: dict[str, Any], context: Any) -> None:
+    """CustomEmailSender / CustomSMSSender: decrypts the code as a real function does, and "delivers" it.
+
+    The AWS Encryption SDK with a strict KMS master key provider for the key named in the environment
+    (``KMS_KEY_ARN``; KMS at ``AWS_ENDPOINT_URL_KMS``), allowing Cognito's non-committing messages.
+    """
+    import base64
+    import os
+
+    import aws_encryption_sdk
+    import botocore.session
+    from aws_encryption_sdk.key_providers.kms import StrictAwsKmsMasterKeyProvider
+
+    _seen(event)
+    request = event["request"]
+    provider = StrictAwsKmsMasterKeyProvider(
+        key_ids=[os.environ["KMS_KEY_ARN"]], botocore_session=botocore.session.Session()
+    )
+    client = aws_encryption_sdk.EncryptionSDKClient(
+        commitment_policy=aws_encryption_sdk.CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT
+    )
+    plaintext, header = client.decrypt(source=base64.b64decode(request["code"]), key_provider=provider)
+    sms = request["type"] == "customSMSSenderRequestV1"
+    DELIVERED.append(
+        {
+            "pool": event["userPoolId"],
+            "source": event["triggerSource"],
+            "type": request["type"],
+            "to": request["userAttributes"]["phone_number" if sms else "email"],
+            "code": plaintext.decode(),
+            "context": dict(header.encryption_context),
+            "algorithm": header.algorithm.algorithm_id,
+        }
+    )
+
+
+def custom_message_mfa(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CustomMessage: own sign-in code texts (CustomMessage_Authentication), else unchanged."""
+    _seen(event)
+    if event["triggerSource"] == "CustomMessage_Authentication":
+        code = event["request"]["codeParameter"]
+        event["response"]["smsMessage"] = f"Your Example sign-in code: {code}"
+        event["response"]["emailSubject"] = "Example sign-in"
+        event["response"]["emailMessage"] = f"<p>Sign in with {code}</p>"
+    return event

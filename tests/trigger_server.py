@@ -1,7 +1,9 @@
 """A tiny loopback server running the functions of trigger_functions.py for the trigger tests.
 
 - ``POST /2015-03-31/functions/<name or ARN>/invocations``: the Lambda Invoke API (a function error answers
-  200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException).
+  200 with ``X-Amz-Function-Error: Unhandled``; an unknown function 404 ResourceNotFoundException). An
+  ``X-Amz-Invocation-Type: Event`` invocation answers 202 with no body whatever the function does (it runs
+  before the answer, so tests see its effects at once; real Lambda queues it).
 - ``POST /http/<name>``: the plain HTTP backend (a function error answers 500 ``{"errorMessage": ...}``).
 
 The function name is the ARN's, less a ``invoke-`` / ``http-`` prefix. ``triggers_server`` starts a
@@ -47,6 +49,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _queued(self) -> None:
+        self.send_response(202)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self) -> None:
         event = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"null")
         parts = self.path.split("/")
@@ -56,17 +63,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(404, {"Type": "User", "message": "Function not found"},
                          {"x-amzn-ErrorType": "ResourceNotFoundException"})  # fmt: skip
             return
+        queued = invoke and self.headers.get("X-Amz-Invocation-Type") == "Event"
         try:
             args = (event, None) if len(inspect.signature(func).parameters) > 1 else (event,)
             result = asyncio.run(func(*args)) if inspect.iscoroutinefunction(func) else func(*args)
         except Exception as exc:
+            if queued:
+                self._queued()
+                return
             error = {"errorMessage": str(exc), "errorType": type(exc).__name__}
             if invoke:
                 self._answer(200, error, {"X-Amz-Function-Error": "Unhandled"})
             else:
                 self._answer(500, error)
             return
-        self._answer(200, result)
+        if queued:
+            self._queued()
+        else:
+            self._answer(200, result)
 
 
 @contextmanager
@@ -85,6 +99,21 @@ def trigger_server() -> Iterator[str]:
 
 
 @contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Sets environment variables for the block, then restores them."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
 def triggers_server(**settings: Any) -> Iterator[RunningServer]:
     """A Userpools server (file outboxes; ``settings`` added) reaching each function ``f`` of
     trigger_functions.py as ``py-f`` (in process), ``http-f`` (HTTP) and ``invoke-f`` (Lambda Invoke API)."""
@@ -92,19 +121,11 @@ def triggers_server(**settings: Any) -> Iterator[RunningServer]:
         n for n, f in vars(trigger_functions).items() if inspect.isfunction(f) and not n.startswith("_")
     ]
     # The Invoke backend signs its requests: any credentials do for the loopback server.
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = "AKIDTRIGGERS", "trigger-secret"
-    with trigger_server() as url:
+    keys = environment(AWS_ACCESS_KEY_ID="AKIDTRIGGERS", AWS_SECRET_ACCESS_KEY="trigger-secret")
+    with keys, trigger_server() as url:
         routes = [f"py-{f}=python:trigger_functions:{f}" for f in functions]
         routes += [f"http-{f}={url}/http/{f}" for f in functions]
         routes += ["py-missing=python:no_such_module:f", "http-closed=http://127.0.0.1:9/closed"]
         settings = {"email_sender": "file", "sms_sender": "file", **settings}
-        try:
-            with server(lambda_endpoint=url, triggers=",".join(routes), **settings) as srv:
-                yield srv
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        with server(lambda_endpoint=url, triggers=",".join(routes), **settings) as srv:
+            yield srv

@@ -53,6 +53,9 @@ class Settings:
     # Lambda triggers: the Lambda Invoke API endpoint (empty: AWS's own, by the function ARN's region), and
     # per-function backends: '<arn or name>=python:pkg.mod:func,<arn>=http://host/path' (others: Invoke).
     lambda_endpoint: str = ""
+    # Custom sender triggers: the KMS endpoint that encrypts their codes (empty: AWS's own, by the key ARN's
+    # region); credentials come from the usual AWS environment, as for the Lambda Invoke API.
+    kms_endpoint: str = ""
     triggers: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 

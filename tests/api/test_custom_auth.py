@@ -20,7 +20,7 @@ from test_custom_auth_support import (
     make_user,
     respond,
 )
-from test_triggers_support import BACKENDS, events, tidp, trigger_live
+from test_triggers_support import BACKENDS, arn, events, tidp, trigger_live
 
 from mail_inbox import Inbox
 
@@ -303,7 +303,7 @@ def test_the_docs_show_the_functions_the_tests_run() -> None:
     """docs/triggers.md's custom authentication examples are custom_auth_examples.py, verbatim."""
     root = Path(__file__).resolve().parents[2]
     docs = (root / "docs" / "triggers.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### Custom authentication") : docs.index("## Not wired yet")]
+    section = docs[docs.index("### Custom authentication") : docs.index("### Custom email and SMS senders")]
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     source = (root / "tests" / "custom_auth_examples.py").read_text(encoding="utf-8")
     shown = [b for b in blocks if not b.startswith("import boto3")]
@@ -312,3 +312,27 @@ def test_the_docs_show_the_functions_the_tests_run() -> None:
         assert block in source, block
     for name in ("define_code_after_password", "define_passwordless", "create_email_code", "verify_code"):
         assert f"def {name}(" in "".join(shown)
+
+
+def test_pre_and_post_authentication_run_around_a_custom_sign_in(tidp: Any) -> None:
+    record = {"PreAuthentication": arn("py", "record"), "PostAuthentication": arn("py", "record")}
+    pool_id, client_id = custom_pool(tidp, QUESTION, LambdaConfig=record)
+    make_user(tidp, pool_id, "alice")
+    challenge = initiate(tidp, client_id, "alice")
+    [pre] = events(pool_id, "PreAuthentication_Authentication")
+    assert pre["userName"] == "alice" and not events(pool_id, "PostAuthentication_Authentication")
+    assert "AuthenticationResult" in respond(tidp, client_id, challenge, "5")
+    sources = [e["triggerSource"] for e in events(pool_id)]
+    assert sources.index("PreAuthentication_Authentication") < sources.index(
+        "DefineAuthChallenge_Authentication"
+    )
+    assert sources[-1] == "PostAuthentication_Authentication"
+
+
+def test_pre_authentication_refusal_stops_before_any_challenge(tidp: Any) -> None:
+    pool_id, client_id = custom_pool(tidp, QUESTION, LambdaConfig={"PreAuthentication": arn("py", "refuse")})
+    make_user(tidp, pool_id, "alice")
+    code, message = error_of(initiate, idp=tidp, client_id=client_id, username="alice")
+    assert code == "UserLambdaValidationException"
+    assert message == "PreAuthentication failed with error Sorry alice, not today."
+    assert not events(pool_id, "DefineAuthChallenge_Authentication")

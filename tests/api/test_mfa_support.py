@@ -23,9 +23,11 @@ WRONG_CODE = ("CodeMismatchException", "Invalid code or auth state for the user.
 INVALID = ("NotAuthorizedException", "Invalid session for the user.")
 
 
-def mfa_pool(idp: Any, mode: str, *, sms: bool = False, totp: bool = False, email: bool = False) -> str:
-    """A pool with MfaConfiguration ``mode`` and the chosen factors turned on."""
-    pool_id = make_pool(idp, SmsConfiguration=SMS, EmailConfiguration=SES)
+def mfa_pool(
+    idp: Any, mode: str, *, sms: bool = False, totp: bool = False, email: bool = False, **settings: Any
+) -> str:
+    """A pool with MfaConfiguration ``mode`` and the chosen factors on (``settings``: CreateUserPool's)."""
+    pool_id = make_pool(idp, SmsConfiguration=SMS, EmailConfiguration=SES, **settings)
     config: dict[str, Any] = {"MfaConfiguration": mode}
     if sms:
         config["SmsMfaConfiguration"] = {

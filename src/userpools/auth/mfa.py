@@ -8,7 +8,8 @@ The pool's MfaConfiguration (``domain.pool_mfa.enabled_factors``) and the user's
   else MFAMethodNotFoundException.
 - One usable factor (or a preferred one) → that challenge; several and no preference → SELECT_MFA_TYPE.
 SMS_MFA and EMAIL_OTP codes are six random digits sent with the pool's SmsAuthenticationMessage /
-EmailMfaConfiguration; only a keyed digest of the code travels, sealed inside the Session.
+EmailMfaConfiguration (or through the pool's custom sender / CustomMessage_Authentication Lambda trigger);
+only a keyed digest of the code travels, sealed inside the Session.
 Answers are in ``auth.mfa_answer``.
 """
 
@@ -27,6 +28,7 @@ from userpools.domain.pool_mfa import EMAIL, MFA_KEY, enabled_factors
 from userpools.domain.user import User
 from userpools.errors import MFAMethodNotFoundException, NotAuthorizedException
 from userpools.operations.context import Context
+from userpools.triggers.delivery import deliver
 
 SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP = mfa_user.SMS, mfa_user.TOTP, mfa_user.EMAIL
 SELECT_MFA_TYPE, MFA_SETUP = "SELECT_MFA_TYPE", "MFA_SETUP"
@@ -60,11 +62,16 @@ async def challenge(ctx: Context, who: Caller, user: User) -> dict[str, Any] | N
         state = new_state(ctx, SELECT_MFA_TYPE, who.client, user.id, user.username, m=usable)
         parameters = {"MFAS_CAN_CHOOSE": json.dumps(usable), "USER_ID_FOR_SRP": user.username}
         return _answer(SELECT_MFA_TYPE, seal_session(ctx, state), parameters)
-    return issue(ctx, who, user, choice)
+    return await issue(ctx, who, user, choice)
 
 
-def issue(ctx: Context, who: Caller, user: User, factor: str) -> dict[str, Any]:
-    """The SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA challenge (a code is sent for the first two)."""
+async def issue(ctx: Context, who: Caller, user: User, factor: str) -> dict[str, Any]:
+    """The SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA challenge (a code is sent for the first two).
+
+    The code's message goes through the pool's custom sender (CustomSMSSender_ / CustomEmailSender_
+    Authentication) or CustomMessage_Authentication trigger when it has one, with the request's
+    ClientMetadata.
+    """
     if factor == SOFTWARE_TOKEN_MFA:
         state = new_state(ctx, factor, who.client, user.id, user.username)
         return _answer(factor, seal_session(ctx, state), {"USER_ID_FOR_SRP": user.username})
@@ -79,8 +86,11 @@ def issue(ctx: Context, who: Caller, user: User, factor: str) -> dict[str, Any]:
         config = (who.pool.get(MFA_KEY) or {}).get(EMAIL) or {}
         subject, template = config.get("Subject") or EMAIL_SUBJECT, config.get("Message") or EMAIL_MESSAGE
     body = messages.render(template, code=code, username=user.username)
-    channel = codes.channel_of(attribute)
-    ctx.send_later(messages.outbound(who.rules, channel, user.username, destination, body, subject, "mfa"))
+    await deliver(  # Lambda triggers: a custom sender, or CustomMessage_Authentication
+        ctx, who.rules, user, codes.channel_of(attribute), destination, "mfa", (subject, body),
+        source="CustomMessage_Authentication", code=code, client_metadata=who.client_metadata,
+        client_id=who.client_id,
+    )  # fmt: skip
     parameters = {
         "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS" if factor == SMS_MFA else "EMAIL",
         "CODE_DELIVERY_DESTINATION": codes.mask(attribute, destination),

@@ -46,7 +46,7 @@ async def answer(
         if choice not in state.extra.get("m", []):
             raise InvalidParameterException(f"ANSWER must be one of {', '.join(state.extra.get('m', []))}.")
         await consume(ctx, state)
-        return mfa.issue(ctx, who, user, choice)
+        return await mfa.issue(ctx, who, user, choice)
     if name == mfa.MFA_SETUP:
         if not state.extra.get("v"):
             raise InvalidParameterException(

@@ -11,12 +11,12 @@ Exceeding either answers ``LimitExceededException: Attempt limit exceeded, pleas
 from __future__ import annotations
 
 from userpools.crypto import code_digest, code_matches
-from userpools.domain import codes, messages
+from userpools.domain import codes
 from userpools.domain.user import User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
 from userpools.operations.context import Context
-from userpools.triggers.messages import custom_message
+from userpools.triggers.delivery import deliver
 
 WRONG_CODE = "Invalid verification code provided, please try again."
 EXPIRED_CODE = "Invalid code provided, please request a code again."
@@ -105,8 +105,9 @@ async def send(
     ``client_id`` (sign-up confirmation) lets a CONFIRM_WITH_LINK pool mail a ``/confirmUser`` link;
     ``destination`` overrides the attribute's current value (a new value awaiting verification).
     ``trigger`` is the CustomMessage trigger source (default: by ``kind``, see ``CUSTOM_MESSAGE_SOURCES``;
-    none for "verification" codes, whose source depends on the operation), ``client_metadata`` its input and
-    ``caller`` the app client it names (default ``client_id``).
+    "verification" codes must name theirs, it depends on the operation), which also names the custom
+    sender's; ``client_metadata`` is the triggers' input and ``caller`` the app client they name (default
+    ``client_id``).
     """
     destination = destination or user.attributes[attribute]
     code = await issue(ctx, user, purpose)
@@ -118,15 +119,12 @@ async def send(
             "user_name": user.username,
             "confirmation_code": code,
         }
-    subject, body = codes.compose(rules, attribute, code, user.username, link=dict(link) if link else None)
-    channel = codes.channel_of(attribute)
-    trigger = trigger or CUSTOM_MESSAGE_SOURCES.get(kind)
-    if trigger is not None:  # Lambda trigger: CustomMessage may rewrite the message
-        subject, body = await custom_message(
-            ctx, rules, user, trigger, channel, (subject, body),
-            code=code, client_metadata=client_metadata, client_id=caller or client_id, link=link,
-        )  # fmt: skip
-    ctx.send_later(messages.outbound(rules, channel, user.username, destination, body, subject, kind))
+    default = codes.compose(rules, attribute, code, user.username, link=dict(link) if link else None)
+    await deliver(  # Lambda triggers: a custom sender, or CustomMessage rewriting the message
+        ctx, rules, user, codes.channel_of(attribute), destination, kind, default,
+        source=trigger or CUSTOM_MESSAGE_SOURCES[kind], code=code, client_metadata=client_metadata,
+        client_id=caller or client_id, link=link,
+    )  # fmt: skip
     return codes.delivery_details(attribute, destination)
 
 

@@ -2,7 +2,8 @@
 
 See API_AdminCreateUser.html, API_AdminUpdateUserAttributes.html, API_AdminDeleteUserAttributes.html.
 Lambda triggers: PreSignUp_AdminCreateUser runs (it may refuse; its response fields are ignored, as in
-Cognito); CustomMessage_AdminCreateUser rewrites invitations, CustomMessage_UpdateUserAttribute codes.
+Cognito); CustomMessage_AdminCreateUser rewrites invitations, CustomMessage_UpdateUserAttribute codes; a
+custom sender trigger (CustomEmailSender_ / CustomSMSSender_AdminCreateUser ...) delivers them instead.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from userpools.operations.users_core import (
     set_password,
     user_type,
 )
-from userpools.ports import Message
-from userpools.triggers.messages import custom_message
+from userpools.triggers.delivery import deliver
 from userpools.triggers.sign_up import pre_sign_up
 
 _MEDIUM_ATTRIBUTE = {"EMAIL": "email", "SMS": "phone_number"}
@@ -65,11 +65,12 @@ async def admin_create_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         for channel in channels:
             subject, template = messages.invitation(rules.invite_template, channel)
             body = messages.render(template, code=password, username=req["Username"])
-            subject, body = await custom_message(  # Lambda trigger: CustomMessage_AdminCreateUser
-                ctx, rules, user, "CustomMessage_AdminCreateUser", channel, (subject, body),
-                code=password, client_metadata=req.get("ClientMetadata"), username=req["Username"],
+            destination = user.attributes["email" if channel == "email" else "phone_number"]
+            await deliver(  # Lambda triggers: CustomMessage_AdminCreateUser, or a custom sender
+                ctx, rules, user, channel, destination, "invitation", (subject, body),
+                source="CustomMessage_AdminCreateUser", code=password,
+                client_metadata=req.get("ClientMetadata"), username=req["Username"],
             )  # fmt: skip
-            ctx.send_later(_message(rules, user, channel, body, subject, "invitation"))
     return {"User": user_type(user)}
 
 
@@ -85,11 +86,6 @@ def _channels(user: User, mediums: list[str] | None) -> list[str]:
     if user.attributes.get("phone_number"):
         return ["sms"]
     return ["email"] if user.attributes.get("email") else []
-
-
-def _message(rules: PoolRules, user: User, channel: str, body: str, subject: str, kind: str) -> Message:
-    destination = user.attributes["email" if channel == "email" else "phone_number"]
-    return messages.outbound(rules, channel, user.username, destination, body, subject, kind)
 
 
 @operation("AdminUpdateUserAttributes", write=True)

@@ -7,6 +7,8 @@ like a Lambda handler). Errors follow the developer guide: a function error →
 UserLambdaValidationException "<Trigger> failed with error <message>."; a malformed response →
 InvalidLambdaResponseException; an unreachable or timed-out (5 s) function → UnexpectedLambdaException.
 Difference: Cognito retries a failed invocation up to three times within its 5 s; this tries once.
+Custom sender triggers are invoked asynchronously (``invoke_event``): the Invoke API gets
+``InvocationType=Event``, and what the function does or answers never reaches the caller.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import functools
 import importlib
 import inspect
 import json
+import logging
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -30,6 +33,7 @@ from userpools.operations.context import Context
 from userpools.triggers.events import UNRECOGNIZABLE, envelope
 
 TIMEOUT = 5.0
+log = logging.getLogger("userpools")
 
 
 class FunctionFailed(Exception):
@@ -83,14 +87,33 @@ async def run_trigger(
     except FunctionFailed as exc:
         raise UserLambdaValidationException(f"{key} failed with error {exc}.") from None
     except (Unreachable, TimeoutError) as exc:
-        why = str(exc) or "TimeoutError"
-        raise UnexpectedLambdaException(f"{key} invocation failed due to error {why}.") from None
+        raise unexpected(key, str(exc) or "TimeoutError") from None
     if not isinstance(result, dict) or not isinstance(result.get("response") or {}, dict):
         raise InvalidLambdaResponseException(UNRECOGNIZABLE)
     return dict(result.get("response") or {})
 
 
-async def _dispatch(ctx: Context, arn: str, event: dict[str, Any]) -> Any:
+async def invoke_event(ctx: Context, key: str, arn: str, event: dict[str, Any]) -> None:
+    """Invokes ``arn`` asynchronously with ``event`` as it is (custom sender triggers).
+
+    The Invoke API queues the event (``InvocationType=Event``); an HTTP or Python function runs to its end.
+    Only a function that cannot be invoked at all is an error (UnexpectedLambdaException); what it raises or
+    answers is logged, never the caller's concern, as with Cognito's asynchronous invocations.
+    """
+    try:
+        await asyncio.wait_for(_dispatch(ctx, arn, event, asynchronous=True), TIMEOUT)
+    except Unreachable as exc:
+        raise unexpected(key, str(exc)) from None
+    except (FunctionFailed, TimeoutError, InvalidLambdaResponseException) as exc:
+        log.warning("%s function %s failed: %s", key, arn, str(exc) or type(exc).__name__)
+
+
+def unexpected(key: str, why: str) -> UnexpectedLambdaException:
+    """The error of a ``key`` trigger that could not be run, in Cognito's words."""
+    return UnexpectedLambdaException(f"{key} invocation failed due to error {why}.")
+
+
+async def _dispatch(ctx: Context, arn: str, event: dict[str, Any], asynchronous: bool = False) -> Any:
     routes = ctx.settings.trigger_routes
     backend = routes.get(arn) or routes.get(function_name(arn)) or "lambda"
     if backend.startswith("python:"):
@@ -98,7 +121,7 @@ async def _dispatch(ctx: Context, arn: str, event: dict[str, Any]) -> Any:
     if backend.startswith(("http://", "https://")):
         return await asyncio.to_thread(_post, backend, event)
     return await asyncio.to_thread(
-        _invoke, ctx.settings.lambda_endpoint, _region(arn, ctx.region), arn, event
+        _invoke, ctx.settings.lambda_endpoint, _region(arn, ctx.region), arn, event, asynchronous
     )
 
 
@@ -145,12 +168,13 @@ def _lambda_client(endpoint: str, region: str) -> Any:
     )
 
 
-def _invoke(endpoint: str, region: str, arn: str, event: dict[str, Any]) -> Any:
+def _invoke(endpoint: str, region: str, arn: str, event: dict[str, Any], asynchronous: bool = False) -> Any:
     from botocore.exceptions import BotoCoreError, ClientError
 
+    kind = "Event" if asynchronous else "RequestResponse"
     try:
         out = _lambda_client(endpoint, region).invoke(
-            FunctionName=arn, InvocationType="RequestResponse", Payload=json.dumps(event).encode()
+            FunctionName=arn, InvocationType=kind, Payload=json.dumps(event).encode()
         )
         body = out["Payload"].read()
     except ClientError as exc:

@@ -5,16 +5,20 @@ Implements user-pool-lambda-custom-message.html. The request carries ``codeParam
 null) and ``clientMetadata``; the response's ``emailSubject`` / ``emailMessage`` / ``smsMessage`` replace the
 pool's texts. As in Cognito, a text that lacks the code placeholder (and, for AdminCreateUser, the username
 placeholder; for a CONFIRM_WITH_LINK email, a ``{##...##}`` link) or is too long (email 20,000, SMS 140
-characters) is ignored and the pool's own message goes out.
+characters) is ignored and the pool's own message goes out. Sources: CustomMessage_SignUp, _ResendCode,
+_ForgotPassword, _AdminCreateUser, _UpdateUserAttribute, _VerifyUserAttribute and _Authentication (SMS_MFA
+and EMAIL_OTP codes). A pool's custom sender trigger takes the channel's messages instead
+(triggers/delivery.py), as in Cognito.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from userpools.domain import codes, messages
 from userpools.domain.user import User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.operations.context import Context
-from userpools.operations.pools import load_pool
 from userpools.triggers.events import text
 from userpools.triggers.invoke import configured, run_trigger
 
@@ -27,6 +31,7 @@ MAX_SMS = 140
 
 async def custom_message(
     ctx: Context,
+    pool: dict[str, Any],
     rules: PoolRules,
     user: User,
     source: str,
@@ -47,7 +52,6 @@ async def custom_message(
     link_mode = rules.verification_template.get("DefaultEmailOption") == "CONFIRM_WITH_LINK"
     if link is not None and not (channel == "email" and link_mode):
         link = None
-    pool = await load_pool(ctx, user.pool_id)
     if configured(pool, "CustomMessage") is None:
         return default
     request = {
