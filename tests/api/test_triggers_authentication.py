@@ -303,6 +303,20 @@ def test_new_device_used_and_remembered_device_sign_in(tidp: Any) -> None:
     assert second["request"]["newDeviceUsed"] is False
 
 
+def test_remembered_device_sign_in_generates_tokens_as_authenticate_device(tidp: Any) -> None:
+    setup = Setup(tidp)
+    tidp.update_user_pool(
+        UserPoolId=setup.pool_id, DeviceConfiguration=TRACKING,
+        LambdaConfig={"PreTokenGeneration": arn("py", "record")},
+    )  # fmt: skip
+    device, result = setup.new_device()
+    tidp.update_device_status(AccessToken=result["AccessToken"], DeviceKey=device.key,
+                              DeviceRememberedStatus="remembered")  # fmt: skip
+    setup.device_sign_in(device)
+    sources = [e["triggerSource"] for e in events(setup.pool_id)]
+    assert sources == ["TokenGeneration_Authentication", "TokenGeneration_AuthenticateDevice"]
+
+
 def test_post_authentication_refusal_tracks_no_device(tidp: Any, trigger_live: RunningServer) -> None:
     setup = _device_setup(tidp, "refuse")
     with pytest.raises(tidp.exceptions.UserLambdaValidationException):

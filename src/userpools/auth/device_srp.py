@@ -140,7 +140,7 @@ async def _verify(
         who.pool,
         who.client,
         user,
-        source="TokenGeneration_Authentication",
+        source="TokenGeneration_AuthenticateDevice",
         auth_time=ctx.now,
         device_key=device.key,
         client_metadata=who.client_metadata,
