@@ -19,9 +19,10 @@ from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import ui_images, wellknown
+from userpools.web import hosted, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
 from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
+from userpools.web.hosted.dispatch import DomainHosts
 
 log = logging.getLogger("userpools")
 
@@ -81,8 +82,10 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes],
+        routes=[ui_images.route, *wellknown.routes, hosted.mount],
         middleware=[
+            # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
+            Middleware(DomainHosts, settings=settings, database=database),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
@@ -90,7 +93,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
                 allow_headers=list(CORS_HEADERS),
                 expose_headers=EXPOSED_HEADERS.split(","),
                 max_age=600,
-            )
+            ),
         ],
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = Path(".userpools")
+DEFAULT_DOMAIN_BASE_HOST = "amazoncognito.com"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class Settings:
     # Token issuer: empty = {base_url}/{poolId}; "aws" = https://cognito-idp.{region}.amazonaws.com/{poolId};
     # or a base URL (https://auth.example.com) = {that URL}/{poolId}.
     issuer: str = ""
+    # Pool domains (hosted UI / OAuth 2.0 endpoints): prefix domains answer on the Host
+    # ``<prefix>.auth.<region>.<domain_base_host>`` and, always, under ``{base_url}/domain/<prefix>``.
+    # The default (AWS's own name) can't resolve to this server, so URLs are then reported path-style.
+    domain_base_host: str = DEFAULT_DOMAIN_BASE_HOST
     auth: str = ""  # "local" | "strict" | "off"; empty: local on loopback, strict elsewhere
     access_keys: tuple[AccessKey, ...] = ()
     cors_origins: tuple[str, ...] = ("*",)
@@ -83,6 +88,11 @@ class Settings:
         return f"{(self.issuer.rstrip('/') or self.base_url)}/{pool_id}"
 
     @property
+    def domains_by_host(self) -> bool:
+        """True when prefix domains are reported as ``<prefix>.auth.<region>.<domain_base_host>`` URLs."""
+        return self.domain_base_host.lower() != DEFAULT_DOMAIN_BASE_HOST
+
+    @property
     def outbox(self) -> Path:
         return self.outbox_path or self.data_dir / "outbox.jsonl"
 
@@ -131,6 +141,8 @@ class Settings:
             raise ValueError("--auth off (no signature needed at all) is only allowed on a loopback address")
         if self.issuer not in ("", "aws") and not self.issuer.startswith(("https://", "http://")):
             raise ValueError(f"USERPOOLS_ISSUER must be empty, 'aws' or an http(s) URL, not {self.issuer!r}")
+        if not _HOST.fullmatch(self.domain_base_host):
+            raise ValueError(f"USERPOOLS_DOMAIN_BASE_HOST must be a DNS name, not {self.domain_base_host!r}")
         if self.email_sender not in ("console", "file", "smtp"):
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.sms_sender not in ("console", "file"):
@@ -150,6 +162,7 @@ class Settings:
 
 # A region name as AWS spells them; it becomes the prefix of pool ids ([\w-]+_...).
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
+_HOST = re.compile(r"(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
 
 
 def split_regions(text: str) -> tuple[str, tuple[str, ...]]:

@@ -30,6 +30,7 @@ from userpools.errors import NotAuthorizedException, UserNotFoundException
 from userpools.operations.context import Context
 
 INVALID = "Invalid Access Token"
+MISSING_SCOPE = "Access Token does not have required scopes"
 # Tokens whose signature was verified: a signature never stops verifying (keys are immutable, and a
 # deleted pool is caught by the store query), so repeated calls with one token skip the RSA check.
 _VERIFIED: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -85,7 +86,7 @@ async def authenticate(ctx: Context, access_token: str, *, scope: str = ADMIN_SC
     """The pool, user and claims behind ``access_token``; raises as Cognito does when it can't be used."""
     pool_id, claims = await verified_access_claims(ctx, access_token)
     if scope not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
+        raise NotAuthorizedException(MISSING_SCOPE)
     origin_jti = claims.get("origin_jti")
     client_id = str(claims.get("client_id", ""))
     state = await ctx.uow.refresh_tokens.grant_state(

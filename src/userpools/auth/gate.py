@@ -7,7 +7,7 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,11 @@ NEEDS = {
 }
 
 
+# Finishes a hosted UI sign-in once every factor is proven (userpools.oauth2.signin): the session and the
+# authorization code or tokens of the pending /oauth2/authorize request, instead of the API's tokens.
+HostedFinish = Callable[[Context, User], Awaitable[dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class Caller:
     """The pool and app client a sign-in request runs against."""
@@ -57,6 +62,10 @@ class Caller:
     admin: bool  # AdminInitiateAuth / AdminRespondToAuthChallenge (SigV4-signed)
     # The request's ClientMetadata: the sign-in triggers' validationData / clientMetadata.
     client_metadata: dict[str, str] = field(default_factory=dict)
+    # Set by the hosted sign-in pages: no SECRET_HASH is asked (the client authenticates at the token
+    # endpoint), and ``auth.outcome.completed`` / ``auth.new_password.answer`` call it instead of issuing
+    # tokens.
+    hosted: HostedFinish | None = None
 
     @property
     def client_id(self) -> str:
@@ -115,7 +124,12 @@ def required(params: dict[str, Any], name: str) -> str:
 
 
 async def check_hash(ctx: Context, who: Caller, params: dict[str, Any], *names: str) -> None:
-    """SECRET_HASH of a secret client, computed over any of ``names`` (typed name, internal username)."""
+    """SECRET_HASH of a secret client, computed over any of ``names`` (typed name, internal username).
+
+    Hosted UI sign-ins carry none: there the client proves itself with its secret at ``/oauth2/token``.
+    """
+    if who.hosted is not None:
+        return
     await check_secret_hash(
         ctx, who.client, [n for n in dict.fromkeys(names) if n], params.get("SECRET_HASH")
     )

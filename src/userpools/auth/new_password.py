@@ -99,6 +99,8 @@ async def answer(ctx: Context, who: Caller, responses: dict[str, Any], session: 
         return second
     await post_authentication(ctx, who.pool, who.client, user, new_device=False,
                               client_metadata=who.client_metadata)  # fmt: skip
+    if who.hosted is not None:  # a hosted UI sign-in (auth.gate.Caller.hosted)
+        return await who.hosted(ctx, user)
     result = await tokens.issue_tokens(
         ctx, who.pool, who.client, user, source="TokenGeneration_NewPasswordChallenge", auth_time=ctx.now,
         client_metadata=who.client_metadata,

@@ -67,6 +67,8 @@ async def completed(ctx: Context, who: Caller, user: User) -> dict[str, Any]:
             # An SRP answer commits even when refused (its SECRET_BLOCK stays spent): drop the new device.
             await ctx.uow.devices.forget(step.device_key)
         raise
+    if who.hosted is not None:  # a hosted UI sign-in: the session and the authorize answer instead
+        return await who.hosted(ctx, user)
     result = await tokens.issue_tokens(
         ctx,
         who.pool,

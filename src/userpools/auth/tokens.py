@@ -57,16 +57,19 @@ async def issue_tokens(
     scopes: list[str] | None = None,
     with_refresh: bool = True,
     client_metadata: dict[str, str] | None = None,
+    nonce: str | None = None,
+    origin_jti: str | None = None,
 ) -> dict[str, Any]:
     """The wire AuthenticationResult for ``user`` signing in to ``client`` (call in a writing unit of work).
 
     ``source`` is the PreTokenGeneration trigger source (TokenGeneration_Authentication, ...).
     ``scopes`` are OAuth scopes (default: the API scope ``aws.cognito.signin.user.admin``); an ID token
     is issued only when ``openid`` is among them or no scopes are given. ``client_metadata`` goes to the
-    PreTokenGeneration trigger.
+    PreTokenGeneration trigger. The OAuth endpoints (``userpools.oauth2``) also pass the authorize
+    request's ``nonce`` (ID token claim) and the family id ``origin_jti`` they record.
     """
     auth_time = ctx.now if auth_time is None else auth_time
-    origin_jti = ctx.random.uuid4()
+    origin_jti = origin_jti or ctx.random.uuid4()
     refresh_token = None
     if with_refresh:
         refresh_token = await new_refresh_token(
@@ -91,6 +94,7 @@ async def issue_tokens(
         scopes=scopes,
         refresh_token=refresh_token,
         client_metadata=client_metadata,
+        nonce=nonce,
     )
 
 
@@ -140,6 +144,7 @@ async def mint(
     scopes: list[str] | None,
     refresh_token: str | None,
     client_metadata: dict[str, str] | None = None,
+    nonce: str | None = None,
 ) -> dict[str, Any]:
     """Signs the ID and access tokens of one authentication event (``source``: the PreTokenGeneration one)."""
     services = ctx.services
@@ -160,6 +165,10 @@ async def mint(
     if scopes is None or "openid" in scopes:
         id_claims = id_token_claims(user, client, groups, common)
         id_claims.update(exp=iat + validity_seconds(client, "IdToken"), jti=ctx.random.uuid4())
+        if nonce:
+            id_claims["nonce"] = (
+                nonce  # OIDC: the authorize request's nonce (PreTokenGeneration can't change it)
+            )
     await pre_token_generation(  # Lambda trigger: PreTokenGeneration may change both claim sets
         ctx, pool, user, source, client_id=client["ClientId"], access=access, id_claims=id_claims,
         client_metadata=client_metadata,
@@ -258,4 +267,6 @@ def access_claims(
             "username": user.username,
         }
     )
+    if scopes is not None:
+        claims["version"] = 2  # tokens of the OAuth 2.0 endpoints carry it (COGNITO-FACTS §4.3)
     return {k: v for k, v in claims.items() if v is not None}

@@ -21,6 +21,7 @@ from userpools.operations.registry import operation
 ALL = "ALL"
 MAX_IMAGE_BYTES = 100 * 1024
 _EXTENSIONS = {"png": "png", "jpeg": "jpg"}
+CSS_FILENAME = "custom.css"
 
 
 def image_type(data: bytes) -> str:
@@ -34,6 +35,11 @@ def image_type(data: bytes) -> str:
 def image_path(pool_id: str, client_id: str, version: str, kind: str) -> str:
     """Path of a stored logo under the server's base URL (served by ``web.ui_images``)."""
     return f"/ui-customization/{pool_id}/{client_id}/{version}/logo.{_EXTENSIONS[kind]}"
+
+
+def css_path(pool_id: str, client_id: str, version: str) -> str:
+    """Path of a stored CSS as a stylesheet of its own (the hosted pages link it, never inline it)."""
+    return f"/ui-customization/{pool_id}/{client_id}/{version}/{CSS_FILENAME}"
 
 
 async def _target(ctx: Context, req: dict[str, Any]) -> tuple[str, str]:

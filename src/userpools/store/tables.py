@@ -313,3 +313,24 @@ device_secrets = Table(
     Column("salt", Text, nullable=False),
     Column("verifier", Text, nullable=False),
 )
+
+# OAuth 2.0 authorization codes of the hosted UI (``/oauth2/authorize`` → ``/oauth2/token``), stored as
+# SHA-256 digests. Single use (``used`` is set once, atomically, on any node); ``origin_jti`` is the token
+# family issued for the code, revoked if the code is presented again (RFC 6749 §4.1.2).
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), ForeignKey("clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("nonce", Text),
+    Column("code_challenge", String(128)),
+    Column("challenge_method", String(8)),
+    Column("auth_time", Float, nullable=False),
+    Column("expires", Float, nullable=False, index=True),
+    Column("used", Float),
+    Column("origin_jti", String(36)),
+)

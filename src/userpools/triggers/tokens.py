@@ -7,8 +7,10 @@ groupOverrideDetails}, applied to the ID token (the group override to both token
 V2/V3 ``claimsAndScopeOverrideDetails`` {idTokenGeneration, accessTokenGeneration {…, scopesToAdd,
 scopesToSuppress}, groupOverrideDetails}. A suppressed claim wins over an added one.
 Differences: claims Cognito forbids changing (``PROTECTED``, ``dev:*``; in access tokens also ``scope``,
-``client_id``, ``username``, ``event_id``) are left as they are, silently; V3's client-credentials source
-does not occur (no client-credentials grant yet).
+``client_id``, ``username``, ``event_id``) are left as they are, silently.
+The client-credentials grant (``userpools.oauth2.machine``) runs it only for ``V3_0``, with source
+TokenGeneration_ClientCredentials, no user (``userAttributes`` empty; ``userName`` is the client id,
+unconfirmed) and the access token alone.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ PROTECTED = frozenset(
 )  # fmt: skip
 ACCESS_PROTECTED = PROTECTED | {"scope", "client_id", "username", "event_id"}
 _VERSIONS = {"V1_0": "1", "V2_0": "2", "V3_0": "3"}
+CLIENT_CREDENTIALS = "TokenGeneration_ClientCredentials"
 
 
 async def pre_token_generation(
     ctx: Context,
     pool: dict[str, Any],
-    user: User,
+    user: User | None,
     source: str,
     *,
     client_id: str,
@@ -42,16 +45,21 @@ async def pre_token_generation(
     id_claims: dict[str, Any] | None,
     client_metadata: dict[str, str] | None,
 ) -> None:
-    """Invokes PreTokenGeneration (when configured) and applies its response to the claim sets in place."""
+    """Invokes PreTokenGeneration (when configured) and applies its response to the claim sets in place.
+
+    ``user`` is None for the client-credentials grant (machine tokens), which only a V3_0 trigger sees.
+    """
     if configured(pool, "PreTokenGeneration") is None:
         return
     version_name = ((pool.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}).get(
         "LambdaVersion"
     )
     version = _VERSIONS.get(version_name or "V1_0", "1")
+    if source == CLIENT_CREDENTIALS and version != "3":
+        return
     base = id_claims if id_claims is not None else access
     request: dict[str, Any] = {
-        "userAttributes": user_attributes(user),
+        "userAttributes": user_attributes(user) if user is not None else {},
         "groupConfiguration": {
             "groupsToOverride": list(base.get("cognito:groups") or access.get("cognito:groups") or []),
             "iamRolesToOverride": list(base.get("cognito:roles") or []),
@@ -62,8 +70,9 @@ async def pre_token_generation(
     if version != "1":
         request["scopes"] = str(access.get("scope", "")).split()
     key = "claimsOverrideDetails" if version == "1" else "claimsAndScopeOverrideDetails"
+    user_name = user.username if user is not None else client_id
     response = await run_trigger(
-        ctx, pool, "PreTokenGeneration", source, user_name=user.username, request=request,
+        ctx, pool, "PreTokenGeneration", source, user_name=user_name, request=request,
         client_id=client_id, response={key: None}, version=version,
     )  # fmt: skip
     details = _object((response or {}).get(key))

@@ -5,8 +5,8 @@ Cognito serves both under its issuer URL (developer guide, "Verifying a JSON web
 OIDC libraries find the keys from ``iss``. The JWKS lists every key generation of the pool (a rotation
 keeps older keys so issued tokens still verify); a pool's first keys are created on first request.
 
-The discovery document lists the OAuth 2.0 endpoints only when the pool has a domain, at that domain
-(prefix domains as ``https://{prefix}.auth.{region}.amazoncognito.com``), as Cognito reports them.
+The discovery document (``oauth2.discovery``) lists the OAuth 2.0 endpoints only when the pool has a
+domain, at URLs that reach this server (``oauth2.sites``); the domain serves the same document.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from userpools.auth import keyring
+from userpools.oauth2 import discovery
 from userpools.operations.context import Services
 from userpools.store.database import Database
 
@@ -51,10 +52,6 @@ async def jwks(request: Request) -> Response:
     return JSONResponse({"keys": found}, headers=_CACHE)
 
 
-def domain_base(domain: str, custom: bool, region: str) -> str:
-    return f"https://{domain}" if custom else f"https://{domain}.auth.{region}.amazoncognito.com"
-
-
 async def openid_configuration(request: Request) -> Response:
     pool_id = request.path_params["pool_id"]
     services: Services = request.app.state.services
@@ -62,27 +59,7 @@ async def openid_configuration(request: Request) -> Response:
         if not await uow.pools.exists(pool_id):
             return _not_found(pool_id)
         domains = await uow.pools.domains_of(pool_id)
-    settings = services.settings
-    doc: dict[str, Any] = {}
-    domain = domains.get("CustomDomain") or domains.get("Domain")
-    if domain:
-        base = domain_base(domain, "CustomDomain" in domains, pool_id.partition("_")[0])
-        doc.update(
-            authorization_endpoint=f"{base}/oauth2/authorize",
-            end_session_endpoint=f"{base}/logout",
-            token_endpoint=f"{base}/oauth2/token",
-            userinfo_endpoint=f"{base}/oauth2/userInfo",
-        )
-    doc.update(
-        id_token_signing_alg_values_supported=["RS256"],
-        issuer=settings.issuer_of(pool_id),
-        jwks_uri=f"{settings.base_url}/{pool_id}/.well-known/jwks.json",
-        response_types_supported=["code", "token"],
-        scopes_supported=["openid", "email", "phone", "profile"],
-        subject_types_supported=["public"],
-        token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
-    )
-    return JSONResponse(dict(sorted(doc.items())), headers=_CACHE)
+    return JSONResponse(discovery.openid_configuration(services.settings, pool_id, domains), headers=_CACHE)
 
 
 routes = [

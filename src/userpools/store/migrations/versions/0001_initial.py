@@ -325,6 +325,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
     )
     op.create_table(
+        "oauth_codes",
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("redirect_uri", sa.Text(), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("nonce", sa.Text(), nullable=True),
+        sa.Column("code_challenge", sa.String(length=128), nullable=True),
+        sa.Column("challenge_method", sa.String(length=8), nullable=True),
+        sa.Column("auth_time", sa.Float(), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=False),
+        sa.Column("used", sa.Float(), nullable=True),
+        sa.Column("origin_jti", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.client_id"],
+            name=op.f("fk_oauth_codes_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_oauth_codes_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_oauth_codes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_oauth_codes")),
+    )
+    op.create_index(op.f("ix_oauth_codes_expires"), "oauth_codes", ["expires"], unique=False)
+    op.create_table(
         "refresh_tokens",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),

@@ -1,0 +1,68 @@
+"""Signing in on the hosted pages with the API's own machinery, ending in the authorize answer.
+
+The password is checked by ``auth.password.sign_in`` (USER_PASSWORD_AUTH's code path): lockout, user
+states, PreAuthentication / PostAuthentication / UserMigration triggers and every error text are the
+API's. The difference is the ``Caller``: ``hosted_caller`` sets ``Caller.hosted``, so no SECRET_HASH is
+asked and, once every factor is proven, ``auth.outcome.completed`` calls ``finish`` instead of issuing
+API tokens: it starts the hosted session and answers the pending authorize request (``grant``: a code
+or implicit tokens).
+
+A step after the password (NEW_PASSWORD_REQUIRED, an MFA challenge) comes back as the API's challenge
+(``ChallengeName``, ``Session``); a page for it answers with the API's answer function
+(``auth.new_password.answer``, ``auth.mfa_answer.answer``) called with ``hosted_caller``'s Caller and
+reads the result with ``outcome``, exactly like the password step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from userpools.auth import password
+from userpools.auth.gate import Caller, caller
+from userpools.domain.user import User
+from userpools.oauth2.authorize import AuthorizeRequest, grant
+from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
+from userpools.oauth2.sites import Site
+from userpools.operations.context import Context
+
+_DONE = "HostedSignIn"
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    """A finished sign-in (``location`` and ``session``), or the API challenge that must come first."""
+
+    location: str | None = None
+    session: HostedSession | None = None
+    challenge: dict[str, Any] | None = None  # ChallengeName, Session, ChallengeParameters
+
+
+async def hosted_caller(ctx: Context, site: Site, request: AuthorizeRequest) -> Caller:
+    """The API Caller of a hosted sign-in for ``request`` (its client, no ClientMetadata)."""
+
+    async def finish(ctx: Context, user: User) -> dict[str, Any]:
+        now = ctx.now
+        location = await grant(ctx, site, request, user, now)
+        session = HostedSession(site.pool_id, user.id, user.sub, now, now + VALIDITY_SECONDS)
+        return {_DONE: SignInOutcome(location=location, session=session)}
+
+    who = await caller(ctx, str(request.client["ClientId"]), None)
+    return dataclasses.replace(who, hosted=finish)
+
+
+def outcome(result: dict[str, Any]) -> SignInOutcome:
+    """What a hosted Caller's sign-in step answered: done, or a challenge."""
+    done = result.get(_DONE)
+    if isinstance(done, SignInOutcome):
+        return done
+    return SignInOutcome(challenge=result)
+
+
+async def with_password(
+    ctx: Context, site: Site, request: AuthorizeRequest, username: str, secret: str
+) -> SignInOutcome:
+    """The /login form: USER_PASSWORD_AUTH's checks, then the session and the authorize answer."""
+    who = await hosted_caller(ctx, site, request)
+    return outcome(await password.sign_in(ctx, who, {"USERNAME": username, "PASSWORD": secret}))

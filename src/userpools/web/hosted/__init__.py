@@ -1,0 +1,34 @@
+"""A pool domain's web face: OAuth 2.0 / OIDC endpoints and the hosted sign-in pages (Starlette).
+
+Mounted at ``/domain/{domain}`` (``mount``); ``dispatch.DomainHosts`` sends requests made to a domain's
+own Host name there too. See docs/hosted-ui.md ("How the hosted pages fit together") and the
+``userpools.oauth2`` package for the rules.
+
+Modules: ``place`` (which domain, one unit of work per request), ``dispatch`` (Host names),
+``responses`` (redirects, JSON errors, error pages, the handler wrappers), ``render`` (Jinja2 pages,
+branding, security headers), ``endpoints`` (authorize, token, userInfo, revoke, logout, discovery),
+``login`` (the sign-in page). A new page is a module with a ``page_handler`` function, a template in
+``templates/`` extending ``base.html``, and a route below.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Mount, Route
+
+from userpools.oauth2.sites import PATH_PREFIX
+from userpools.web import ui_images
+from userpools.web.hosted import endpoints, login
+
+routes = [
+    Route("/oauth2/authorize", endpoints.authorize, methods=["GET"]),
+    Route("/oauth2/token", endpoints.token_endpoint, methods=["POST"]),
+    Route("/oauth2/userInfo", endpoints.user_info, methods=["GET", "POST"]),
+    Route("/oauth2/revoke", endpoints.revoke_endpoint, methods=["POST"]),
+    Route("/logout", endpoints.logout_endpoint, methods=["GET"]),
+    Route("/login", login.login, methods=["GET", "POST"]),
+    Route("/.well-known/openid-configuration", endpoints.openid_configuration, methods=["GET"]),
+    Route("/static/hosted.css", endpoints.stylesheet, methods=["GET"]),
+    Route(ui_images.route.path, ui_images.ui_image, methods=["GET"]),
+]
+
+mount = Mount(PATH_PREFIX + "/{domain}", routes=routes)
