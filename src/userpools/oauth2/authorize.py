@@ -196,7 +196,10 @@ async def decide(
 ) -> Decision:
     """The answer to a validated request (see the module docstring)."""
     if request.provider not in (None, providers.COGNITO):
-        return Decision(location=await providers.start_upstream(ctx, site, request, request.provider))
+        try:
+            return Decision(location=await providers.start_upstream(ctx, site, request, request.provider))
+        except OAuthError as exc:
+            raise AuthorizeError(request.callback, exc) from None
     if request.prompt & {"login", "select_account"}:
         return Decision(login=True)
     user = await session_user(ctx, site, session)

@@ -73,6 +73,8 @@ def page_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await error_page(request, place, exc)
         except AuthorizeError as exc:
             return redirect(exc.location)
+        except OAuthError as exc:  # not tied to a validated callback: shown, never redirected
+            return await error_page(request, place, PageError(exc.error, exc.message, exc.status))
 
     return endpoint
 
