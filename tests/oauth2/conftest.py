@@ -1,4 +1,4 @@
-"""The hosted UI tests use the shared live server (tests/conftest.py); their browsers close after each test."""
+"""The hosted UI tests use the shared live server (tests/conftest.py); browsers close after each test."""
 
 from __future__ import annotations
 

@@ -139,7 +139,12 @@ class Browser:
         return self.http.get(url if url.startswith("http") else self.app.live.url + url, **kwargs)
 
     def authorize(self, **params: str) -> httpx.Response:
-        params = {"response_type": "code", "client_id": self.app.client_id, "redirect_uri": CALLBACK, **params}
+        params = {
+            "response_type": "code",
+            "client_id": self.app.client_id,
+            "redirect_uri": CALLBACK,
+            **params,
+        }
         return self.get(self.app.url("/oauth2/authorize") + "?" + urlencode(params))
 
     def open_login(self, **params: str) -> httpx.Response:
@@ -149,7 +154,9 @@ class Browser:
         assert urlsplit(first.headers["location"]).path.endswith("/login"), first.headers["location"]
         return self.get(first.headers["location"])
 
-    def submit(self, form: LoginForm, username: str = "alice", password: str = PASSWORD, **extra: str) -> httpx.Response:
+    def submit(
+        self, form: LoginForm, username: str = "alice", password: str = PASSWORD, **extra: str
+    ) -> httpx.Response:
         data = {"_csrf": form.csrf, "username": username, "password": password, **extra}
         return self.http.post(form.action, data=data)
 
@@ -176,7 +183,9 @@ def token(app: App, *, basic: bool = True, **form: str) -> httpx.Response:
     return httpx.post(app.url("/oauth2/token"), data=data, auth=auth, timeout=30)
 
 
-def exchange(app: App, code: str, verifier: str | None = None, redirect_uri: str = CALLBACK) -> httpx.Response:
+def exchange(
+    app: App, code: str, verifier: str | None = None, redirect_uri: str = CALLBACK
+) -> httpx.Response:
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     if verifier is not None:
         form["code_verifier"] = verifier

@@ -37,7 +37,9 @@ def test_code_with_pkce(idp: Any, live: RunningServer) -> None:
         browser = Browser(app)
         first = browser.get(url)
         assert first.status_code == 302
-        answer = browser.submit(login_form(browser.get(first.headers["location"]), live.url), "alice", PASSWORD)
+        answer = browser.submit(
+            login_form(browser.get(first.headers["location"]), live.url), "alice", PASSWORD
+        )
         callback = answer.headers["location"]
         assert query_of(callback)["state"] == state
         tokens = client.fetch_token(
@@ -58,8 +60,8 @@ def test_code_with_pkce(idp: Any, live: RunningServer) -> None:
         revoked = client.revoke_token(config["revocation_endpoint"], token=tokens["refresh_token"],
                                       token_type_hint="refresh_token")  # fmt: skip
         assert revoked.status_code == 200
-    gone = httpx.post(config["token_endpoint"], auth=(app.client_id, app.secret or ""),
-                      data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})  # fmt: skip
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    gone = httpx.post(config["token_endpoint"], auth=(app.client_id, app.secret or ""), data=form)
     assert gone.json()["error"] == "invalid_grant"
 
 

@@ -29,7 +29,9 @@ def _sign_in_by_host(app: App, host: str) -> str:
         assert form.action.startswith("/login?")  # the domain's own paths
         assert 'href="/static/hosted.css"' in page.text
         session_cookie_path = "Path=/;"
-        answer = http.post(form.action, data={"_csrf": form.csrf, "username": "alice", "password": "Hosted-Passw0rd!"})
+        answer = http.post(
+            form.action, data={"_csrf": form.csrf, "username": "alice", "password": "Hosted-Passw0rd!"}
+        )
         assert answer.status_code == 302, answer.text
         assert any(session_cookie_path in c for c in answer.headers.get_list("set-cookie"))
         return query_of(answer.headers["location"])["code"]
@@ -45,26 +47,34 @@ def test_prefix_domain_by_host(idp: Any, live: RunningServer) -> None:
         assert response.status_code == 200
         assert claims(response.json()["id_token"])["iss"] == f"{live.url}/{app.pool_id}"
         assert http.get("/.well-known/openid-configuration").json()["issuer"] == f"{live.url}/{app.pool_id}"
-        wrong_region = http.get("/oauth2/authorize", headers={"host": f"{app.domain}.auth.eu-west-1.amazoncognito.com"})
+        wrong_region = http.get(
+            "/oauth2/authorize", headers={"host": f"{app.domain}.auth.eu-west-1.amazoncognito.com"}
+        )
         assert wrong_region.status_code == 404
-        assert http.get("/.well-known/openid-configuration", headers={"host": "nope.auth.us-east-1.amazoncognito.com"}
-                        ).status_code == 404  # fmt: skip
+        nope = {"host": "nope.auth.us-east-1.amazoncognito.com"}
+        assert http.get("/.well-known/openid-configuration", headers=nope).status_code == 404
 
 
 def test_custom_domain_by_host(idp: Any, live: RunningServer) -> None:
     app = make_app(idp, live)
     custom = f"{unique('auth')}.example.com"
     cert = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-    idp.create_user_pool_domain(UserPoolId=app.pool_id, Domain=custom, CustomDomainConfig={"CertificateArn": cert})
+    idp.create_user_pool_domain(
+        UserPoolId=app.pool_id, Domain=custom, CustomDomainConfig={"CertificateArn": cert}
+    )
     assert _sign_in_by_host(app, f"{custom}:8443")
     config = httpx.get(f"{live.url}/{app.pool_id}/.well-known/openid-configuration").json()
     port = urlsplit(live.url).port
-    assert config["authorization_endpoint"] == f"http://{custom}:{port}/oauth2/authorize"  # the custom domain wins
+    assert (
+        config["authorization_endpoint"] == f"http://{custom}:{port}/oauth2/authorize"
+    )  # the custom domain wins
     assert httpx.get(f"{live.url}/domain/{custom}/.well-known/openid-configuration").status_code == 200
 
 
 def test_other_host_names_are_the_server(idp: Any, live: RunningServer, pool_id: str) -> None:
-    response = httpx.get(f"{live.url}/{pool_id}/.well-known/jwks.json", headers={"host": "userpools.internal"})
+    response = httpx.get(
+        f"{live.url}/{pool_id}/.well-known/jwks.json", headers={"host": "userpools.internal"}
+    )
     assert response.status_code == 200 and response.json()["keys"]
 
 
@@ -84,8 +94,10 @@ def test_discovery_on_issuer_and_domain(idp: Any, live: RunningServer) -> None:
                         "redirect_uri": CALLBACK, "client_id": app.client_id}).json()  # fmt: skip
     header = pyjwt.get_unverified_header(tokens["id_token"])
     key = next(k for k in keys if k["kid"] == header["kid"])
-    verified = pyjwt.decode(tokens["id_token"], pyjwt.PyJWK(key).key, algorithms=["RS256"], audience=app.client_id,
-                            issuer=issuer_doc["issuer"])  # fmt: skip
+    verified = pyjwt.decode(
+        tokens["id_token"], pyjwt.PyJWK(key).key, algorithms=["RS256"], audience=app.client_id,
+        issuer=issuer_doc["issuer"],
+    )  # fmt: skip
     assert verified["cognito:username"] == "alice"
 
 
@@ -106,4 +118,6 @@ def test_own_base_host_is_reported_and_served(own_base_host: RunningServer) -> N
     aws_named = httpx.get(f"{own_base_host.url}/oauth2/authorize",
                           headers={"host": f"{app.domain}.auth.us-east-1.amazoncognito.com"})  # fmt: skip
     assert aws_named.status_code == 404  # only the configured base host names domains now
-    assert httpx.get(f"{app.base}/.well-known/openid-configuration").status_code == 200  # the path still works
+    assert (
+        httpx.get(f"{app.base}/.well-known/openid-configuration").status_code == 200
+    )  # the path still works

@@ -80,7 +80,9 @@ def test_new_password_step_is_not_offered_yet(idp: Any, live: RunningServer) -> 
     browser = Browser(app)
     answer = browser.submit(login_form(browser.open_login(), live.url), username="carol")
     assert answer.status_code == 501 and "NEW_PASSWORD_REQUIRED" in answer.text
-    assert "location" not in answer.headers and "userpools-session" not in answer.headers.get("set-cookie", "")
+    assert "location" not in answer.headers and "userpools-session" not in answer.headers.get(
+        "set-cookie", ""
+    )
 
 
 def test_branding_of_the_client_or_the_pool(idp: Any, live: RunningServer) -> None:
@@ -90,9 +92,15 @@ def test_branding_of_the_client_or_the_pool(idp: Any, live: RunningServer) -> No
     page = Browser(app).open_login()
     links = re.findall(r'href="([^"]+custom\.css)"', page.text)
     logos = re.findall(r'<img class="logo-customizable" src="([^"]+)"', page.text)
-    assert len(links) == 1 and len(logos) == 1 and links[0].startswith(f"/domain/{app.domain}/ui-customization/")
+    assert (
+        len(links) == 1 and len(logos) == 1 and links[0].startswith(f"/domain/{app.domain}/ui-customization/")
+    )
     served = httpx.get(live.url + links[0])
-    assert served.status_code == 200 and served.text == css and served.headers["content-type"].startswith("text/css")
+    assert (
+        served.status_code == 200
+        and served.text == css
+        and served.headers["content-type"].startswith("text/css")
+    )
     logo = httpx.get(live.url + logos[0])
     assert logo.status_code == 200 and logo.content == PNG
     own = ".label-customizable { font-weight: 700; }"

@@ -14,7 +14,7 @@ from userpools.testing import RunningServer
 
 
 def arn(backend: str, function: str) -> str:
-    """A function of tests/trigger_functions.py (``py``: in process), as tests/api/test_triggers_support.py."""
+    """A function of tests/trigger_functions.py (``py``: in process), as in tests/api's trigger tests."""
     return f"arn:aws:lambda:us-east-1:000000000000:function:{backend}-{function}"
 
 
@@ -82,6 +82,8 @@ def test_client_credentials_runs_only_a_v3_trigger(trig: RunningServer, version:
         assert seen == [] and access["scope"] == "orders/write"
         return
     assert len(seen) == 1 and seen[0]["request"]["scopes"] == ["orders/write"]
-    assert seen[0]["request"]["userAttributes"] == {} and seen[0]["callerContext"]["clientId"] == app.client_id
+    assert (
+        seen[0]["request"]["userAttributes"] == {} and seen[0]["callerContext"]["clientId"] == app.client_id
+    )
     assert access["scope"] == "orders/write orders/read" and access["plan"] == ["a", "b"]
     assert access["client_id"] == app.client_id  # protected

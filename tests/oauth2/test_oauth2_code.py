@@ -29,7 +29,11 @@ def test_code_flow_with_pkce(idp: Any, live: RunningServer, method: str) -> None
     app = make_app(idp, live)
     verifier, challenge = pkce_pair(method)
     location = Browser(app).sign_in(
-        code_challenge=challenge, code_challenge_method=method, state="st-1", nonce="n-0S6", scope="openid email"
+        code_challenge=challenge,
+        code_challenge_method=method,
+        state="st-1",
+        nonce="n-0S6",
+        scope="openid email",
     )
     assert location.startswith(CALLBACK + "?")
     answer = query_of(location)
@@ -52,7 +56,9 @@ def test_code_tokens_work_with_the_api(idp: Any, live: RunningServer) -> None:
     body = exchange(app, Browser(app).code(scope="openid aws.cognito.signin.user.admin")).json()
     assert idp.get_user(AccessToken=body["access_token"])["Username"] == "alice"
     refreshed = idp.initiate_auth(
-        ClientId=app.client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": body["refresh_token"]}
+        ClientId=app.client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": body["refresh_token"]},
     )["AuthenticationResult"]
     assert claims(refreshed["AccessToken"])["scope"] == "openid aws.cognito.signin.user.admin"
 

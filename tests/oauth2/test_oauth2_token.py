@@ -19,11 +19,12 @@ def _machine_app(idp: Any, live: RunningServer, **client: Any) -> Any:
     app = make_app(idp, live, secret=True, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"])
     idp.create_resource_server(
         UserPoolId=app.pool_id, Identifier="https://api.example.com", Name="API",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}, {"ScopeName": "write", "ScopeDescription": "w"}],
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"},
+                {"ScopeName": "write", "ScopeDescription": "w"}],
     )  # fmt: skip
     created = idp.create_user_pool_client(
-        UserPoolId=app.pool_id, ClientName="machine", GenerateSecret=True, AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["client_credentials"],
+        UserPoolId=app.pool_id, ClientName="machine", GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials"],
         AllowedOAuthScopes=["https://api.example.com/read", "https://api.example.com/write"], **client,
     )["UserPoolClient"]  # fmt: skip
     app.client_id, app.secret = created["ClientId"], created["ClientSecret"]
@@ -40,7 +41,9 @@ def test_client_credentials(idp: Any, live: RunningServer, basic: bool) -> None:
     access = claims(body["access_token"])
     assert access["sub"] == access["client_id"] == app.client_id
     assert access["scope"] == "https://api.example.com/read" and access["token_use"] == "access"
-    assert access["version"] == 2 and access["iss"] == f"{live.url}/{app.pool_id}" and "username" not in access
+    assert (
+        access["version"] == 2 and access["iss"] == f"{live.url}/{app.pool_id}" and "username" not in access
+    )
     every = claims(token(app, grant_type="client_credentials").json()["access_token"])
     assert every["scope"] == "https://api.example.com/read https://api.example.com/write"
 
@@ -56,8 +59,8 @@ def test_client_credentials_refusals(idp: Any, live: RunningServer) -> None:
     posted = httpx.post(app.url("/oauth2/token"), data={"grant_type": "client_credentials",
                         "client_id": app.client_id, "client_secret": "nope"})  # fmt: skip
     assert posted.status_code == 400 and posted.json()["error"] == "invalid_client"
-    both = httpx.post(app.url("/oauth2/token"), data={"grant_type": "client_credentials", "client_secret": "x"},
-                      auth=(app.client_id, app.secret or ""))  # fmt: skip
+    form = {"grant_type": "client_credentials", "client_secret": "x"}
+    both = httpx.post(app.url("/oauth2/token"), data=form, auth=(app.client_id, app.secret or ""))
     assert both.status_code == 400 and both.json()["error"] == "invalid_request"
     user_app = make_app(idp, live, secret=True)
     refused = token(user_app, grant_type="client_credentials")
@@ -87,8 +90,8 @@ def test_refresh_token_grant(idp: Any, live: RunningServer) -> None:
     assert claims(body["access_token"])["scope"] == "openid email"
     assert claims(body["id_token"])["origin_jti"] == claims(first["id_token"])["origin_jti"]
     bad = token(app, grant_type="refresh_token", refresh_token="not-a-refresh-token")
-    assert bad.status_code == 400 and bad.json() == {"error": "invalid_grant",
-                                                      "error_description": "Invalid Refresh Token."}  # fmt: skip
+    assert bad.status_code == 400
+    assert bad.json() == {"error": "invalid_grant", "error_description": "Invalid Refresh Token."}
 
 
 def test_refresh_needs_the_flow(idp: Any, live: RunningServer) -> None:
@@ -125,7 +128,9 @@ def test_revoke_endpoint(idp: Any, live: RunningServer) -> None:
 def test_revoke_disabled_for_the_client(idp: Any, live: RunningServer) -> None:
     app = make_app(idp, live, EnableTokenRevocation=False)
     body = exchange(app, Browser(app).code()).json()
-    refused = httpx.post(app.url("/oauth2/revoke"), data={"token": body["refresh_token"], "client_id": app.client_id})
+    refused = httpx.post(
+        app.url("/oauth2/revoke"), data={"token": body["refresh_token"], "client_id": app.client_id}
+    )
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_request"
 
 

@@ -13,11 +13,13 @@ from userpools.testing import RunningServer
 
 def _app(idp: Any, live: RunningServer, **client: Any) -> Any:
     app = make_app(idp, live, **client)
-    idp.add_custom_attributes(UserPoolId=app.pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}])
+    idp.add_custom_attributes(
+        UserPoolId=app.pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}]
+    )
     idp.admin_update_user_attributes(
         UserPoolId=app.pool_id, Username="alice",
-        UserAttributes=[{"Name": "phone_number", "Value": "+15550001234"}, {"Name": "custom:team", "Value": "blue"},
-                        {"Name": "locale", "Value": "en-GB"}],
+        UserAttributes=[{"Name": "phone_number", "Value": "+15550001234"},
+                        {"Name": "custom:team", "Value": "blue"}, {"Name": "locale", "Value": "en-GB"}],
     )  # fmt: skip
     return app
 
@@ -73,7 +75,9 @@ def test_user_info_refusals(idp: Any, live: RunningServer) -> None:
     foreign = httpx.get(other.url("/oauth2/userInfo"), headers={"authorization": f"Bearer {api_token}"})
     assert foreign.status_code == 403  # scope checked first; then the pool: see below
     tokens = exchange(app, Browser(app).code(scope="openid")).json()
-    wrong_pool = httpx.get(other.url("/oauth2/userInfo"), headers={"authorization": f"Bearer {tokens['access_token']}"})
+    wrong_pool = httpx.get(
+        other.url("/oauth2/userInfo"), headers={"authorization": f"Bearer {tokens['access_token']}"}
+    )
     assert wrong_pool.status_code == 401
     idp.admin_disable_user(UserPoolId=app.pool_id, Username="alice")
     disabled = httpx.get(url, headers={"authorization": f"Bearer {tokens['access_token']}"})

@@ -20,8 +20,18 @@ async def _seed(database: Database) -> int:
 
 
 def _code(user_id: int, expires: float = 1300.0) -> StoredCode:
-    return StoredCode(POOL, "client1", user_id, "https://app/cb", ["openid", "email"], "n-1", "c" * 43, "S256",
-                      1000.0, expires)  # fmt: skip
+    return StoredCode(
+        POOL,
+        "client1",
+        user_id,
+        "https://app/cb",
+        ["openid", "email"],
+        "n-1",
+        "c" * 43,
+        "S256",
+        1000.0,
+        expires,
+    )
 
 
 async def test_code_round_trip_and_single_use(database: Database) -> None:

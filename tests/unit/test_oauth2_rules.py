@@ -70,7 +70,10 @@ def test_session_is_bound_to_its_domain_and_expires() -> None:
 
 
 def test_callback_urls_keep_the_registered_query() -> None:
-    assert Callback("https://app/cb?tenant=a", "s t").url({"code": "c"}) == "https://app/cb?tenant=a&code=c&state=s+t"
+    assert (
+        Callback("https://app/cb?tenant=a", "s t").url({"code": "c"})
+        == "https://app/cb?tenant=a&code=c&state=s+t"
+    )
     assert Callback("myapp://cb", None, fragment=True).url({"access_token": "x", "id_token": None}) == (
         "myapp://cb#access_token=x"
     )
