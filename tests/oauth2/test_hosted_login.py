@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import httpx
-from oauth_support import PASSWORD, Browser, add_user, login_form, make_app
+from oauth_support import PASSWORD, Browser, login_form, make_app
 
 from userpools.testing import RunningServer
 
@@ -72,17 +72,6 @@ def test_user_states_on_the_form(idp: Any, live: RunningServer) -> None:
 def test_secret_client_signs_in_without_secret_hash(idp: Any, live: RunningServer) -> None:
     app = make_app(idp, live, secret=True)
     assert "code=" in Browser(app).sign_in()
-
-
-def test_new_password_step_is_not_offered_yet(idp: Any, live: RunningServer) -> None:
-    app = make_app(idp, live)
-    add_user(idp, app.pool_id, "carol", permanent=False)
-    browser = Browser(app)
-    answer = browser.submit(login_form(browser.open_login(), live.url), username="carol")
-    assert answer.status_code == 501 and "NEW_PASSWORD_REQUIRED" in answer.text
-    assert "location" not in answer.headers and "userpools-session" not in answer.headers.get(
-        "set-cookie", ""
-    )
 
 
 def test_branding_of_the_client_or_the_pool(idp: Any, live: RunningServer) -> None:

@@ -7,7 +7,8 @@ own Host name there too. See docs/hosted-ui.md ("How the hosted pages fit togeth
 Modules: ``place`` (which domain, one unit of work per request), ``dispatch`` (Host names),
 ``responses`` (redirects, JSON errors, error pages, the handler wrappers), ``render`` (Jinja2 pages,
 branding, security headers), ``endpoints`` (authorize, token, userInfo, revoke, logout, discovery),
-``login`` (the sign-in page). A new page is a module with a ``page_handler`` function, a template in
+``forms`` (CSRF, the sign-in form, finishing a sign-in), ``login`` (the sign-in page), ``steps`` (new
+password and MFA code pages). A new page is a module with a ``page_handler`` function, a template in
 ``templates/`` extending ``base.html``, and a route below.
 """
 
@@ -17,7 +18,7 @@ from starlette.routing import Mount, Route
 
 from userpools.oauth2.sites import PATH_PREFIX
 from userpools.web import ui_images
-from userpools.web.hosted import endpoints, login
+from userpools.web.hosted import endpoints, login, steps
 
 routes = [
     Route("/oauth2/authorize", endpoints.authorize, methods=["GET"]),
@@ -26,6 +27,8 @@ routes = [
     Route("/oauth2/revoke", endpoints.revoke_endpoint, methods=["POST"]),
     Route("/logout", endpoints.logout_endpoint, methods=["GET"]),
     Route("/login", login.login, methods=["GET", "POST"]),
+    Route("/forceChangePassword", steps.step, methods=["POST"]),
+    Route("/mfa", steps.step, methods=["POST"]),
     Route("/.well-known/openid-configuration", endpoints.openid_configuration, methods=["GET"]),
     Route("/static/hosted.css", endpoints.stylesheet, methods=["GET"]),
     Route(ui_images.route.path, ui_images.ui_image, methods=["GET"]),
