@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from html import unescape
@@ -117,3 +118,27 @@ def test_step_forms_need_csrf(idp: Any, live: RunningServer) -> None:
     assert (
         idp.admin_get_user(UserPoolId=app.pool_id, Username="dave")["UserStatus"] == "FORCE_CHANGE_PASSWORD"
     )
+
+
+def test_sms_code_step(idp: Any, live: RunningServer) -> None:
+    sms = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
+    app = make_app(idp, live, pool={"SmsConfiguration": sms})
+    idp.set_user_pool_mfa_config(
+        UserPoolId=app.pool_id, MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={"SmsAuthenticationMessage": "Hosted code {####}", "SmsConfiguration": sms},
+    )  # fmt: skip
+    idp.admin_update_user_attributes(
+        UserPoolId=app.pool_id, Username="alice",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550123"},
+                        {"Name": "phone_number_verified", "Value": "true"}],
+    )  # fmt: skip
+    idp.admin_set_user_mfa_preference(UserPoolId=app.pool_id, Username="alice",
+                                      SMSMfaSettings={"Enabled": True, "PreferredMfa": True})  # fmt: skip
+    browser = Browser(app)
+    step = browser.submit(login_form(browser.open_login(), live.url))
+    assert step.status_code == 200 and "We sent a code to +*******0123." in step.text
+    sent = [json.loads(line) for line in live.outbox.read_text(encoding="utf-8").splitlines()]
+    body = [m for m in sent if m["pool_id"] == app.pool_id and m.get("kind") == "mfa"][-1]["body"]
+    code = re.findall(r"\d{6}", body)[-1]
+    done = _post(browser, step, code=code)
+    assert done.status_code == 302 and "code=" in done.headers["location"], done.text
