@@ -29,7 +29,6 @@ from userpools.errors import (
 from userpools.operations import user_codes
 from userpools.operations.clients import client_not_found
 from userpools.operations.context import Context
-from userpools.operations.pools import load_pool
 from userpools.operations.registry import operation
 from userpools.operations.users_core import (
     check_password,
@@ -66,10 +65,10 @@ class AppClient:
 
 async def app_client(ctx: Context, client_id: str) -> AppClient:
     """The client by ClientId alone (ResourceNotFoundException as Cognito words it)."""
-    client = await ctx.uow.clients.find(client_id)
-    if client is None:
+    found = await ctx.uow.clients.with_pool(client_id)
+    if found is None:
         raise client_not_found(client_id)
-    return AppClient(client, await load_pool(ctx, str(client["UserPoolId"])))
+    return AppClient(*found)
 
 
 async def named_user(ctx: Context, app: AppClient, req: dict[str, Any]) -> User | None:

@@ -56,10 +56,18 @@ async def load_user(ctx: Context, pool: dict[str, Any], username: str) -> User:
     return user
 
 
-async def find_user(ctx: Context, rules: PoolRules, username: str) -> User | None:
-    """Like ``load_user`` but None when nobody matches. Aliases are tried only for values of their shape."""
+async def find_user(ctx: Context, rules: PoolRules, username: str, *, sign_in: bool = False) -> User | None:
+    """Like ``load_user`` but None when nobody matches. Aliases are tried only for values of their shape.
+
+    ``sign_in``: the caller reads the user's sign-in secrets next, so a match by username reads them in
+    the same query (``AuthStateRepo.user_for_sign_in``).
+    """
     repo = ctx.uow.users
-    user = await repo.by_username_key(rules.pool_id, key_of(username, rules.case_sensitive))
+    key = key_of(username, rules.case_sensitive)
+    if sign_in:
+        user = await ctx.uow.auth.user_for_sign_in(rules.pool_id, key)
+    else:
+        user = await repo.by_username_key(rules.pool_id, key)
     if user is not None:
         return user
     for attribute in (*rules.username_attributes, *rules.alias_attributes):
