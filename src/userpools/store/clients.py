@@ -2,9 +2,9 @@
 
 A client's profile is its wire-shaped ``UserPoolClientType`` document without ``ClientSecret``;
 secret values are reachable only through the privileged ``secrets_of`` / ``add_secret`` methods.
-Requests made by an app client (sign-in, sign-up) start with ``with_pool``: the client, its pool and its
-secrets in one query, the secrets kept for this unit of work's ``secrets_of`` (one round trip instead of
-three on PostgreSQL).
+Requests made by an app client (sign-in, sign-up) start with ``with_pool``: the client, its pool, its
+secrets and the pool's signing kids in one query, kept for this unit of work's ``secrets_of`` and
+``SigningKeyRepo.signing_kids`` (one round trip instead of four on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.pools import pool_document
+from userpools.store.signing_keys import SIGNING_KIDS, latest_kid
 from userpools.store.tables import client_secrets, clients, pools
 from userpools.store.unique import insert_new
 
@@ -60,6 +61,8 @@ _WITH_POOL = (
         pools.c.created.label("pool_created"),
         pools.c.modified.label("pool_modified"),
         client_secrets.c.secret,
+        latest_kid("id", pools.c.id).label("id_kid"),
+        latest_kid("access", pools.c.id).label("access_kid"),
     )
     .select_from(
         clients.join(pools, pools.c.id == clients.c.pool_id).outerjoin(
@@ -73,9 +76,10 @@ _WITH_POOL_OF = _WITH_POOL.where(clients.c.pool_id == bindparam("pool_id"))
 
 
 class ClientRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, read_ahead: dict[tuple[str, str], Any] | None = None) -> None:
         self.conn = conn
         self._secrets: dict[str, list[str]] = {}  # read ahead by with_pool
+        self.read_ahead = read_ahead if read_ahead is not None else {}
 
     async def with_pool(
         self, client_id: str, pool_id: str | None = None
@@ -93,6 +97,8 @@ class ClientRepo:
             return None
         row = rows[0]
         self._secrets[client_id] = [r.secret for r in rows if r.secret is not None]
+        if row.id_kid is not None and row.access_kid is not None:  # for the tokens this request may sign
+            self.read_ahead[(SIGNING_KIDS, row.pool_id)] = {"id": row.id_kid, "access": row.access_kid}
         client = client_document(row.pool_id, row.client_id, row.client_name, row.client_created,
                                  row.client_modified, row.client_doc)  # fmt: skip
         pool = pool_document(row.pool_id, row.pool_name, row.pool_created, row.pool_modified, row.pool_doc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from userpools.store.auth_state import AuthStateRepo
 from userpools.store.clients import ClientRepo
@@ -31,6 +32,8 @@ class UnitOfWork:
         self.dialect = dialect
         self.pool_cache = pool_cache
         self.on_commit: list[Callable[[], None]] = []  # run by Database right after the commit
+        # What one repository's query read for another, to save that one's round trip (see with_pool).
+        self.read_ahead: dict[tuple[str, str], Any] = {}
 
     @cached_property
     def pools(self) -> PoolRepo:
@@ -38,7 +41,7 @@ class UnitOfWork:
 
     @cached_property
     def clients(self) -> ClientRepo:
-        return ClientRepo(self.conn)
+        return ClientRepo(self.conn, self.read_ahead)
 
     @cached_property
     def users(self) -> UserRepo:
@@ -70,7 +73,7 @@ class UnitOfWork:
 
     @cached_property
     def signing_keys(self) -> SigningKeyRepo:
-        return SigningKeyRepo(self.conn)
+        return SigningKeyRepo(self.conn, self.read_ahead)
 
     @cached_property
     def refresh_tokens(self) -> RefreshTokenRepo:
