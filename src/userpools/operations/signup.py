@@ -23,7 +23,6 @@ from userpools.errors import (
     CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
-    UsernameExistsException,
     UserNotFoundException,
 )
 from userpools.operations import user_codes
@@ -101,10 +100,10 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     check_password(rules, password)
     attributes = from_wire(req.get("UserAttributes", []))
     check_client_writes(app.client, attributes)
-    if not rules.username_attributes and await find_user(ctx, rules, req["Username"]) is not None:
-        raise UsernameExistsException("User already exists")
-    user = await insert_user(ctx, rules, req["Username"], attributes, UNCONFIRMED)
-    await set_password(ctx, rules, user, password, temporary=False)
+    user = await insert_user(
+        ctx, rules, req["Username"], attributes, UNCONFIRMED, exists="User already exists"
+    )
+    await set_password(ctx, rules, user, password, temporary=False, new_user=True)
     await sign_up_trigger(ctx, app.pool, rules, user, req, app.id)  # Lambda trigger: PreSignUp_SignUp
     out: dict[str, Any] = {"UserConfirmed": user.status == CONFIRMED, "UserSub": user.sub}
     attribute = codes.sign_up_attribute(rules, user)

@@ -182,22 +182,24 @@ async def insert_user(
     status: str,
     *,
     force_alias: bool = False,
+    exists: str = "User account already exists",
 ) -> User:
-    """Validates and stores a new profile (no credential, no message)."""
+    """Validates and stores a new profile (no credential, no message); ``exists``: the message of the
+    UsernameExistsException when the name is taken."""
     attributes = check_writes(rules.schema, attributes, creating=True)
     sub = ctx.random.uuid4()
     name = internal_username(rules, username, attributes, sub)
     missing_required(rules.schema, attributes)
     # In UsernameAttributes pools the name is a fresh sub; its email/phone is checked as an alias below.
     if name == username and await find_user(ctx, rules, name) is not None:
-        raise UsernameExistsException("User account already exists")
+        raise UsernameExistsException(exists)
     now = ctx.now
     user = User(0, rules.pool_id, name, sub, status, True, {"sub": sub, **attributes}, now, now)
     await claim_aliases(ctx, rules, user, move=force_alias, creating=True)
     try:
         user.id = await ctx.uow.users.insert(user, key_of(name, rules.case_sensitive), index_of(rules, user))
     except DuplicateUser:
-        raise UsernameExistsException("User account already exists") from None
+        raise UsernameExistsException(exists) from None
     return user
 
 
@@ -207,8 +209,13 @@ def check_password(rules: PoolRules, password: str) -> None:
         raise InvalidPasswordException(f"Password did not conform with policy: {reason}")
 
 
-async def set_password(ctx: Context, rules: PoolRules, user: User, password: str, *, temporary: bool) -> None:
-    """Stores the SRP verifier of ``password`` (never the password); temporary ones expire."""
+async def set_password(
+    ctx: Context, rules: PoolRules, user: User, password: str, *, temporary: bool, new_user: bool = False
+) -> None:
+    """Stores the SRP verifier of ``password`` (never the password); temporary ones expire.
+
+    ``new_user``: ``user`` was inserted by this request, so it has no earlier password to keep.
+    """
     salt, verifier = srp.new_verifier(
         ctx.random.token_bytes(srp.SALT_BYTES), rules.pool_id, user.username, password
     )
@@ -222,6 +229,7 @@ async def set_password(ctx: Context, rules: PoolRules, user: User, password: str
         expires=expires,
         now=now,
         keep_history=MAX_PASSWORD_HISTORY,
+        first=new_user,
     )
 
 
@@ -256,5 +264,5 @@ async def create_user(
     check_password(rules, password)
     status = CONFIRMED if permanent else FORCE_CHANGE_PASSWORD
     user = await insert_user(ctx, rules, username, values, status)
-    await set_password(ctx, rules, user, password, temporary=not permanent)
+    await set_password(ctx, rules, user, password, temporary=not permanent, new_user=True)
     return user

@@ -183,9 +183,13 @@ class UserRepo:
         expires: float | None,
         now: float,
         keep_history: int,
+        first: bool = False,
     ) -> None:
-        """Privileged: replaces the verifier; the previous one joins the history (``keep_history`` kept)."""
-        current = await self.read_password_verifier(user_id)
+        """Privileged: replaces the verifier; the previous one joins the history (``keep_history`` kept).
+
+        ``first``: the user was created in this unit of work and has none yet (no read needed).
+        """
+        current = None if first else await self.read_password_verifier(user_id)
         values = {
             "salt": salt,
             "verifier": verifier,
