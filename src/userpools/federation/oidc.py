@@ -21,7 +21,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +31,7 @@ from userpools.federation import social
 from userpools.federation.endpoints import Discovery, Upstream, resolve
 from userpools.federation.errors import FederationError
 from userpools.federation.http import ClientFactory, JwksCache, default_client, request_json
+from userpools.federation.upstream import UpstreamIdentity
 from userpools.ports import Random
 
 CLOCK_SKEW = 300.0  # seconds of clock difference accepted on exp / nbf / iat
@@ -61,18 +62,6 @@ class PendingSignIn:
             return cls(**{k: str(data[k]) for k in cls.__dataclass_fields__})
         except KeyError as exc:
             raise FederationError(f"The sign-in state lacks {exc.args[0]}") from None
-
-
-@dataclass(frozen=True)
-class UpstreamIdentity:
-    """A user as the provider described them: its claims (ID token and userinfo merged)."""
-
-    provider_name: str
-    provider_type: str
-    issuer: str | None
-    claims: dict[str, Any]
-    id_token: str | None = None
-    token_response: dict[str, Any] = field(default_factory=dict)
 
 
 class OidcRelyingParty:
