@@ -192,12 +192,13 @@ def _handler(provider: UpstreamProvider) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, payload = provider.answer(method, self.path, headers, body)
-            data = json.dumps(payload).encode() if payload is not None else b""
+            text = isinstance(payload, str)  # other documents (SAML metadata) go as they are
+            data = payload.encode() if text else json.dumps(payload).encode() if payload is not None else b""
             self.send_response(status)
             for key, value in extra.items():
                 self.send_header(key, value)
             if payload is not None:
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "application/xml" if text else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -40,6 +40,12 @@ def federate(
 ) -> users.FederatedSignIn:
     """Runs the federated sign-in step for ``claims`` (as a provider's callback would) on ``live``."""
     identity = UpstreamIdentity(provider, kind, ISSUER if kind == "OIDC" else None, claims)
+    return sign_in_as(live, pool_id, identity, client_id=client_id)
+
+
+def sign_in_as(
+    live: RunningServer, pool_id: str, identity: UpstreamIdentity, client_id: str | None = None
+) -> users.FederatedSignIn:
     state = live.app.state
     return live.run(
         users.sign_in(
