@@ -143,18 +143,12 @@ def test_a_link_by_mapped_attribute_becomes_a_subject_link(
         attributes(idp.admin_get_user(UserPoolId=pool_id, Username="alice"))["identities"]
     )
     assert identity["userId"] == "u-1"  # the subject now, not the email
-    code, _ = error_of(
-        idp.admin_disable_provider_for_user, UserPoolId=pool_id,
-        User=subject("ann@example.com", name="email"),
-    )  # fmt: skip
+    disable = idp.admin_disable_provider_for_user
+    code, _ = error_of(disable, UserPoolId=pool_id, User=subject("ann@example.com", name="email"))
     assert code == "UserNotFoundException"
     idp.admin_disable_provider_for_user(
         UserPoolId=pool_id,
-        User={
-            "ProviderName": "Corp",
-            "ProviderAttributeName": "Cognito_Subject",
-            "ProviderAttributeValue": "u-1",
-        },
+        User=subject("u-1"),
     )
     assert "identities" not in attributes(idp.admin_get_user(UserPoolId=pool_id, Username="alice"))
     result = federate(live, pool_id, CLAIMS)  # unlinked: the identity gets a user of its own
@@ -201,15 +195,9 @@ def test_link_errors(live: RunningServer, idp: Any, pool_id: str) -> None:
         )
         assert got[0] == code and message in got[1], (source, got)
     link(idp, pool_id, "alice", "u-1")
-    assert error_of(idp.admin_link_provider_for_user, UserPoolId=pool_id,
-                    DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "bob"},
-                    SourceUser={"ProviderName": "Corp", "ProviderAttributeName": "Cognito_Subject",
-                                "ProviderAttributeValue": "u-1"})[0] == "AliasExistsException"  # fmt: skip
+    assert error_of(link, idp=idp, pool_id=pool_id, username="bob", value="u-1")[0] == "AliasExistsException"
     federate(live, pool_id, {**CLAIMS, "sub": "u-2"})  # u-2 has signed in: it has a user of its own
-    code, message = error_of(idp.admin_link_provider_for_user, UserPoolId=pool_id,
-                             DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "bob"},
-                             SourceUser={"ProviderName": "Corp", "ProviderAttributeName": "Cognito_Subject",
-                                         "ProviderAttributeValue": "u-2"})  # fmt: skip
+    code, message = error_of(link, idp=idp, pool_id=pool_id, username="bob", value="u-2")
     assert code == "InvalidParameterException" and message.startswith("Merging is not currently supported")
 
 
@@ -229,11 +217,7 @@ def test_a_federated_user_can_be_a_destination(live: RunningServer, idp: Any, po
     idp.admin_link_provider_for_user(
         UserPoolId=pool_id,
         DestinationUser={"ProviderName": "Corp", "ProviderAttributeValue": "u-1"},
-        SourceUser={
-            "ProviderName": "Other",
-            "ProviderAttributeName": "Cognito_Subject",
-            "ProviderAttributeValue": "o-1",
-        },
+        SourceUser=subject("o-1", provider="Other"),
     )
     assert federate(live, pool_id, {"sub": "o-1"}, provider="Other").user.username == "Corp_u-1"
     providers = [
@@ -252,19 +236,12 @@ def test_disabling_an_unlinked_identity_disables_its_user(
     federate(live, pool_id, CLAIMS)
     idp.admin_disable_provider_for_user(
         UserPoolId=pool_id,
-        User={
-            "ProviderName": "Corp",
-            "ProviderAttributeName": "Cognito_Subject",
-            "ProviderAttributeValue": "u-1",
-        },
+        User=subject("u-1"),
     )
     assert idp.admin_get_user(UserPoolId=pool_id, Username="Corp_u-1")["Enabled"] is False
     with pytest.raises(NotAuthorizedException, match=r"User is disabled\."):
         federate(live, pool_id, CLAIMS)
-    code, _ = error_of(
-        idp.admin_disable_provider_for_user, UserPoolId=pool_id,
-        User=subject("u-404"),
-    )  # fmt: skip
+    code, _ = error_of(idp.admin_disable_provider_for_user, UserPoolId=pool_id, User=subject("u-404"))
     assert code == "UserNotFoundException"
 
 
@@ -272,11 +249,7 @@ def test_disabling_a_cognito_user(live: RunningServer, idp: Any, pool_id: str) -
     local_user(idp, pool_id)
     idp.admin_disable_provider_for_user(
         UserPoolId=pool_id,
-        User={
-            "ProviderName": "Cognito",
-            "ProviderAttributeName": "Cognito_Subject",
-            "ProviderAttributeValue": "alice",
-        },
+        User=subject("alice", provider="Cognito"),
     )
     assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["Enabled"] is False
 
