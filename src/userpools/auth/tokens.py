@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from userpools.auth import keyring
 from userpools.crypto import jwt
 from userpools.domain.client_config import validity_seconds
+from userpools.domain.identities import token_claim
 from userpools.domain.user import User
 from userpools.operations.context import Context
 from userpools.store.refresh_tokens import StoredRefreshToken
@@ -205,11 +205,8 @@ def _group_claims(groups: list[dict[str, Any]]) -> dict[str, Any]:
 def _claim_value(name: str, value: str) -> Any:
     if name.endswith("_verified"):
         return value.lower() == "true"
-    if name == "identities":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
+    if name == "identities":  # the attribute's JSON, every value a string as in Cognito's ID tokens
+        return token_claim(value)
     return value
 
 

@@ -20,7 +20,9 @@ from userpools.domain.attributes import (
 )
 from userpools.domain.password_policy import policy_violation
 from userpools.domain.user import (
+    ALIAS_COLUMNS,
     CONFIRMED,
+    EXTERNAL_PROVIDER,
     FORCE_CHANGE_PASSWORD,
     RESET_REQUIRED,
     User,
@@ -101,10 +103,18 @@ def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[st
 
 
 def index_of(rules: PoolRules, user: User) -> dict[str, str | None]:
-    """The derived search and alias columns of a profile."""
+    """The derived search and alias columns of a profile (external users hold no sign-in alias)."""
     columns: dict[str, str | None] = {f"f_{k}": v for k, v in filter_columns(user.attributes).items()}
-    columns.update({f"alias_{k}": v for k, v in active_aliases(rules, user.attributes).items()})
+    columns.update({f"alias_{k}": v for k, v in aliases_of(rules, user).items()})
     return columns
+
+
+def aliases_of(rules: PoolRules, user: User) -> dict[str, str | None]:
+    """The sign-in aliases ``user`` holds. A federated (EXTERNAL_PROVIDER) user signs in only through its
+    provider, so its email or phone number is no alias: the local user it is often linked to keeps it."""
+    if user.status == EXTERNAL_PROVIDER:
+        return dict.fromkeys(ALIAS_COLUMNS)
+    return active_aliases(rules, user.attributes)
 
 
 async def claim_aliases(ctx: Context, rules: PoolRules, user: User, *, move: bool, creating: bool) -> None:
@@ -116,7 +126,7 @@ async def claim_aliases(ctx: Context, rules: PoolRules, user: User, *, move: boo
     gets UsernameExistsException (the only conflict AdminCreateUser models) and an update
     AliasExistsException.
     """
-    for attribute, key in active_aliases(rules, user.attributes).items():
+    for attribute, key in aliases_of(rules, user).items():
         if key is None:
             continue
         holder = await ctx.uow.users.by_alias(rules.pool_id, attribute, key)

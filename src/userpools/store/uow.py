@@ -23,6 +23,7 @@ from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.ui_customizations import UICustomizationRepo
+from userpools.store.user_links import UserLinkRepo
 from userpools.store.users import UserRepo
 
 
@@ -66,6 +67,10 @@ class UnitOfWork:
     @cached_property
     def identity_providers(self) -> IdentityProviderRepo:
         return IdentityProviderRepo(self.conn)
+
+    @cached_property
+    def user_links(self) -> UserLinkRepo:
+        return UserLinkRepo(self.conn)
 
     @cached_property
     def ui_customizations(self) -> UICustomizationRepo:
