@@ -168,6 +168,39 @@ def add_to_group(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return event
 
 
+def link_to_local_user(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """PreSignUp_ExternalProvider: links the new identity to the local user with the same email (the
+    usual account merge), through AdminLinkProviderForUser."""
+    import boto3
+
+    _seen(event)
+    idp = boto3.client(
+        "cognito-idp", endpoint_url=SERVER_URL, region_name=event["region"],
+        aws_access_key_id="AKIDTRIGGERS", aws_secret_access_key="trigger-secret",
+    )  # fmt: skip
+    email = event["request"]["userAttributes"].get("email", "")
+    users = idp.list_users(UserPoolId=event["userPoolId"], Filter=f'email = "{email}"')["Users"]
+    local = [u for u in users if u["UserStatus"] != "EXTERNAL_PROVIDER"]
+    if local:
+        provider, _, user_id = event["userName"].partition("_")
+        idp.admin_link_provider_for_user(
+            UserPoolId=event["userPoolId"],
+            DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": local[0]["Username"]},
+            SourceUser={"ProviderName": provider, "ProviderAttributeName": "Cognito_Subject",
+                        "ProviderAttributeValue": user_id},
+        )  # fmt: skip
+    return event
+
+
+def verify_external_email(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """PreSignUp_ExternalProvider: marks the provider's email verified (and asks to confirm, which means
+    nothing for external users)."""
+    _seen(event)
+    event["response"]["autoVerifyEmail"] = True
+    event["response"]["autoConfirmUser"] = True
+    return event
+
+
 LEGACY_PASSWORD = "legacy"  # every legacy user's password: shorter than any pool policy allows
 
 

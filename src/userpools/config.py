@@ -62,6 +62,9 @@ class Settings:
     # region); credentials come from the usual AWS environment, as for the Lambda Invoke API.
     kms_endpoint: str = ""
     triggers: str = ""
+    # Federation: endpoints of the social providers (Google, Facebook, LoginWithAmazon, SignInWithApple)
+    # in place of the real ones, for tests and air-gapped set-ups (see ``federation_overrides``).
+    federation_endpoints: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -132,9 +135,33 @@ class Settings:
             routes[name.strip()] = backend
         return routes
 
+    @property
+    def federation_overrides(self) -> dict[str, dict[str, str]]:
+        """``federation_endpoints`` as {provider type: {ProviderDetails key: URL}}.
+
+        Written ``<Type>.<key>=<url>`` (key: authorize_url, token_url, attributes_url, jwks_uri,
+        oidc_issuer), or ``<Type>=<issuer URL>``: every endpoint is then discovered from that issuer's
+        ``/.well-known/openid-configuration``. Items are separated by commas.
+        """
+        out: dict[str, dict[str, str]] = {}
+        for item in filter(None, (part.strip() for part in self.federation_endpoints.split(","))):
+            target, sep, url = item.partition("=")
+            kind, dot, key = target.strip().partition(".")
+            key = key if dot else "issuer"
+            url = url.strip()
+            if not sep or kind not in _SOCIAL or key not in _ENDPOINT_KEYS or "://" not in url:
+                raise ValueError(
+                    "USERPOOLS_FEDERATION_ENDPOINTS is written '<Google|Facebook|LoginWithAmazon|"
+                    "SignInWithApple>[.<authorize_url|token_url|attributes_url|jwks_uri|oidc_issuer>]"
+                    f"=<url>', separated by commas, not {item!r}"
+                )
+            out.setdefault(kind, {})[key] = url.rstrip("/") if key == "issuer" else url
+        return out
+
     def check(self) -> None:
         """Refuse settings that would expose an unauthenticated admin API."""
         self.trigger_routes  # noqa: B018 - raises on a malformed USERPOOLS_TRIGGERS
+        self.federation_overrides  # noqa: B018 - raises on a malformed USERPOOLS_FEDERATION_ENDPOINTS
         if self.auth not in ("", "local", "strict", "off"):
             raise ValueError(f"--auth must be 'local', 'strict' or 'off', not {self.auth!r}")
         if self.auth == "off" and not self.is_loopback:
@@ -159,6 +186,9 @@ class Settings:
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+
+_SOCIAL = ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple")
+_ENDPOINT_KEYS = ("issuer", "authorize_url", "token_url", "attributes_url", "jwks_uri", "oidc_issuer")
 
 # A region name as AWS spells them; it becomes the prefix of pool ids ([\w-]+_...).
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")

@@ -94,7 +94,7 @@ async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, 
     """InitiateAuth / AdminInitiateAuth with AuthFlow CUSTOM_AUTH."""
     challenges.require(who.pool, challenges.DEFINE)
     username = required(params, "USERNAME")
-    user = await find_user(ctx, who.rules, username)
+    user = await find_user(ctx, who.rules, username, sign_in=True)
     await check_hash(ctx, who, params, username, user.username if user else "")
     if user is None and not who.prevents_existence_errors:
         raise user_not_found(who)

@@ -83,12 +83,12 @@ async def caller(
 
     ``metadata`` is the request's ClientMetadata, passed on to the Lambda triggers of the sign-in.
     """
-    if pool_id is None:
-        client = await ctx.uow.clients.find(client_id)
-        if client is None:
-            raise client_not_found(client_id)
-        pool = await load_pool(ctx, str(client["UserPoolId"]))
-    else:
+    found = await ctx.uow.clients.with_pool(client_id, pool_id)
+    if found is not None:
+        client, pool = found
+    elif pool_id is None:
+        raise client_not_found(client_id)
+    else:  # which of the two is missing, in Cognito's words
         pool = await load_pool(ctx, pool_id)
         client = await load_client(ctx, pool_id, client_id)
     return Caller(

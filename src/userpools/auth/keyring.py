@@ -1,8 +1,9 @@
 """A pool's token-signing keys: created at first need, rotated on demand, cached once parsed.
 
 Keys are immutable once stored, so parsed keys are cached per process by ``kid`` for good. Which
-generation signs is read from the store on every issuance (one indexed query), so a rotation made by
-another node or by ``userpools keys rotate`` takes effect at once; verifiers look up a ``kid`` they
+generation signs is read from the store on every issuance (one indexed query, or part of the request's
+first query: ``ClientRepo.with_pool``), so a rotation made by another node or by ``userpools keys
+rotate`` takes effect at once; verifiers look up a ``kid`` they
 have not seen yet, so tokens signed by a newer key verify everywhere.
 
 Private keys are sealed with the server's master key (purpose ``signing-key``), bound to their kid.
@@ -59,26 +60,27 @@ async def signers(
 
     Creating writes to the store: call it inside a writing unit of work.
     """
-    latest = await uow.signing_keys.latest(pool_id)
-    if len(latest) < len(USES):
+    kids = await uow.signing_keys.signing_kids(pool_id)
+    if len(kids) < len(USES):
         created = await add_generation(uow, sealer, random, now, pool_id, 1)
         # None: another writer created the first generation at the same time; use theirs.
         latest = created if created is not None else await uow.signing_keys.latest(pool_id)
-    return {key.use: await _signer(uow, sealer, key) for key in latest}
+        kids = {key.use: key.kid for key in latest}
+    return {use: await _signer(uow, sealer, pool_id, kid) for use, kid in kids.items()}
 
 
-async def _signer(uow: UnitOfWork, sealer: Sealer, key: PublicKey) -> Signer:
-    private = _PRIVATE.get(key.kid)
+async def _signer(uow: UnitOfWork, sealer: Sealer, pool_id: str, kid: str) -> Signer:
+    private = _PRIVATE.get(kid)
     if private is None:
-        sealed = await uow.signing_keys.read_private_sealed(key.kid)
-        der = None if sealed is None else sealer.open(SEAL_PURPOSE, sealed, _associated(key.pool_id, key.kid))
+        sealed = await uow.signing_keys.read_private_sealed(kid)
+        der = None if sealed is None else sealer.open(SEAL_PURPOSE, sealed, _associated(pool_id, kid))
         if der is None:
             raise SigningKeyError(
-                f"the signing key {key.kid} of {key.pool_id} can't be opened: is this the master key it was "
+                f"the signing key {kid} of {pool_id} can't be opened: is this the master key it was "
                 "created with (USERPOOLS_MASTER_KEY / data_dir/master.key)?"
             )
-        private = _PRIVATE.setdefault(key.kid, keys.load_private(der))
-    return Signer(key.kid, private)
+        private = _PRIVATE.setdefault(kid, keys.load_private(der))
+    return Signer(kid, private)
 
 
 async def verifier(uow: UnitOfWork, kid: str) -> Verifier | None:

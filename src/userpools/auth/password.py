@@ -36,7 +36,7 @@ async def sign_in(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str
     username = required(params, "USERNAME")
     password = required(params, "PASSWORD")
     pool_id = who.rules.pool_id
-    user = await find_user(ctx, who.rules, username)
+    user = await find_user(ctx, who.rules, username, sign_in=True)
     await check_hash(ctx, who, params, username, user.username if user else "")
     migrated = False
     if user is None:  # Lambda trigger: UserMigration_Authentication

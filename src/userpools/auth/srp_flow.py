@@ -69,7 +69,7 @@ async def start(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str, 
     """USER_SRP_AUTH → PASSWORD_VERIFIER (SALT, SRP_B, SECRET_BLOCK, USERNAME, USER_ID_FOR_SRP)."""
     username = required(params, "USERNAME")
     a_hex = required(params, "SRP_A")
-    user = await find_user(ctx, who.rules, username)
+    user = await find_user(ctx, who.rules, username, sign_in=True)
     await check_hash(ctx, who, params, username, user.username if user else "")
     # Lambda trigger: PreAuthentication
     await pre_authentication(ctx, who.pool, who.client, user, username=username,

@@ -41,6 +41,7 @@ FAMILIES = (
     "auth",
     "mfa",
     "devices",
+    "user_links",
 )
 
 

@@ -23,13 +23,11 @@ from userpools.errors import (
     CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
-    UsernameExistsException,
     UserNotFoundException,
 )
 from userpools.operations import user_codes
 from userpools.operations.clients import client_not_found
 from userpools.operations.context import Context
-from userpools.operations.pools import load_pool
 from userpools.operations.registry import operation
 from userpools.operations.users_core import (
     check_password,
@@ -66,10 +64,10 @@ class AppClient:
 
 async def app_client(ctx: Context, client_id: str) -> AppClient:
     """The client by ClientId alone (ResourceNotFoundException as Cognito words it)."""
-    client = await ctx.uow.clients.find(client_id)
-    if client is None:
+    found = await ctx.uow.clients.with_pool(client_id)
+    if found is None:
         raise client_not_found(client_id)
-    return AppClient(client, await load_pool(ctx, str(client["UserPoolId"])))
+    return AppClient(*found)
 
 
 async def named_user(ctx: Context, app: AppClient, req: dict[str, Any]) -> User | None:
@@ -102,10 +100,10 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     check_password(rules, password)
     attributes = from_wire(req.get("UserAttributes", []))
     check_client_writes(app.client, attributes)
-    if not rules.username_attributes and await find_user(ctx, rules, req["Username"]) is not None:
-        raise UsernameExistsException("User already exists")
-    user = await insert_user(ctx, rules, req["Username"], attributes, UNCONFIRMED)
-    await set_password(ctx, rules, user, password, temporary=False)
+    user = await insert_user(
+        ctx, rules, req["Username"], attributes, UNCONFIRMED, exists="User already exists"
+    )
+    await set_password(ctx, rules, user, password, temporary=False, new_user=True)
     await sign_up_trigger(ctx, app.pool, rules, user, req, app.id)  # Lambda trigger: PreSignUp_SignUp
     out: dict[str, Any] = {"UserConfirmed": user.status == CONFIRMED, "UserSub": user.sub}
     attribute = codes.sign_up_attribute(rules, user)

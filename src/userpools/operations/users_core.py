@@ -20,7 +20,9 @@ from userpools.domain.attributes import (
 )
 from userpools.domain.password_policy import policy_violation
 from userpools.domain.user import (
+    ALIAS_COLUMNS,
     CONFIRMED,
+    EXTERNAL_PROVIDER,
     FORCE_CHANGE_PASSWORD,
     RESET_REQUIRED,
     User,
@@ -56,10 +58,18 @@ async def load_user(ctx: Context, pool: dict[str, Any], username: str) -> User:
     return user
 
 
-async def find_user(ctx: Context, rules: PoolRules, username: str) -> User | None:
-    """Like ``load_user`` but None when nobody matches. Aliases are tried only for values of their shape."""
+async def find_user(ctx: Context, rules: PoolRules, username: str, *, sign_in: bool = False) -> User | None:
+    """Like ``load_user`` but None when nobody matches. Aliases are tried only for values of their shape.
+
+    ``sign_in``: the caller reads the user's sign-in secrets next, so a match by username reads them in
+    the same query (``AuthStateRepo.user_for_sign_in``).
+    """
     repo = ctx.uow.users
-    user = await repo.by_username_key(rules.pool_id, key_of(username, rules.case_sensitive))
+    key = key_of(username, rules.case_sensitive)
+    if sign_in:
+        user = await ctx.uow.auth.user_for_sign_in(rules.pool_id, key)
+    else:
+        user = await repo.by_username_key(rules.pool_id, key)
     if user is not None:
         return user
     for attribute in (*rules.username_attributes, *rules.alias_attributes):
@@ -93,10 +103,18 @@ def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[st
 
 
 def index_of(rules: PoolRules, user: User) -> dict[str, str | None]:
-    """The derived search and alias columns of a profile."""
+    """The derived search and alias columns of a profile (external users hold no sign-in alias)."""
     columns: dict[str, str | None] = {f"f_{k}": v for k, v in filter_columns(user.attributes).items()}
-    columns.update({f"alias_{k}": v for k, v in active_aliases(rules, user.attributes).items()})
+    columns.update({f"alias_{k}": v for k, v in aliases_of(rules, user).items()})
     return columns
+
+
+def aliases_of(rules: PoolRules, user: User) -> dict[str, str | None]:
+    """The sign-in aliases ``user`` holds. A federated (EXTERNAL_PROVIDER) user signs in only through its
+    provider, so its email or phone number is no alias: the local user it is often linked to keeps it."""
+    if user.status == EXTERNAL_PROVIDER:
+        return dict.fromkeys(ALIAS_COLUMNS)
+    return active_aliases(rules, user.attributes)
 
 
 async def claim_aliases(ctx: Context, rules: PoolRules, user: User, *, move: bool, creating: bool) -> None:
@@ -108,7 +126,7 @@ async def claim_aliases(ctx: Context, rules: PoolRules, user: User, *, move: boo
     gets UsernameExistsException (the only conflict AdminCreateUser models) and an update
     AliasExistsException.
     """
-    for attribute, key in active_aliases(rules, user.attributes).items():
+    for attribute, key in aliases_of(rules, user).items():
         if key is None:
             continue
         holder = await ctx.uow.users.by_alias(rules.pool_id, attribute, key)
@@ -174,22 +192,24 @@ async def insert_user(
     status: str,
     *,
     force_alias: bool = False,
+    exists: str = "User account already exists",
 ) -> User:
-    """Validates and stores a new profile (no credential, no message)."""
+    """Validates and stores a new profile (no credential, no message); ``exists``: the message of the
+    UsernameExistsException when the name is taken."""
     attributes = check_writes(rules.schema, attributes, creating=True)
     sub = ctx.random.uuid4()
     name = internal_username(rules, username, attributes, sub)
     missing_required(rules.schema, attributes)
     # In UsernameAttributes pools the name is a fresh sub; its email/phone is checked as an alias below.
     if name == username and await find_user(ctx, rules, name) is not None:
-        raise UsernameExistsException("User account already exists")
+        raise UsernameExistsException(exists)
     now = ctx.now
     user = User(0, rules.pool_id, name, sub, status, True, {"sub": sub, **attributes}, now, now)
     await claim_aliases(ctx, rules, user, move=force_alias, creating=True)
     try:
         user.id = await ctx.uow.users.insert(user, key_of(name, rules.case_sensitive), index_of(rules, user))
     except DuplicateUser:
-        raise UsernameExistsException("User account already exists") from None
+        raise UsernameExistsException(exists) from None
     return user
 
 
@@ -199,8 +219,13 @@ def check_password(rules: PoolRules, password: str) -> None:
         raise InvalidPasswordException(f"Password did not conform with policy: {reason}")
 
 
-async def set_password(ctx: Context, rules: PoolRules, user: User, password: str, *, temporary: bool) -> None:
-    """Stores the SRP verifier of ``password`` (never the password); temporary ones expire."""
+async def set_password(
+    ctx: Context, rules: PoolRules, user: User, password: str, *, temporary: bool, new_user: bool = False
+) -> None:
+    """Stores the SRP verifier of ``password`` (never the password); temporary ones expire.
+
+    ``new_user``: ``user`` was inserted by this request, so it has no earlier password to keep.
+    """
     salt, verifier = srp.new_verifier(
         ctx.random.token_bytes(srp.SALT_BYTES), rules.pool_id, user.username, password
     )
@@ -214,6 +239,7 @@ async def set_password(ctx: Context, rules: PoolRules, user: User, password: str
         expires=expires,
         now=now,
         keep_history=MAX_PASSWORD_HISTORY,
+        first=new_user,
     )
 
 
@@ -248,5 +274,5 @@ async def create_user(
     check_password(rules, password)
     status = CONFIRMED if permanent else FORCE_CHANGE_PASSWORD
     user = await insert_user(ctx, rules, username, values, status)
-    await set_password(ctx, rules, user, password, temporary=not permanent)
+    await set_password(ctx, rules, user, password, temporary=not permanent, new_user=True)
     return user

@@ -1,8 +1,10 @@
 """Repository for sign-in state: the password verifier with the lockout counter, and single-use markers.
 
 Sign-in reads a user's verifier and failed-attempt counter in one query (``sign_in_secrets``, privileged);
-answered challenge sessions and SRP secret blocks are recorded (``use_once``) so that a replay fails on
-every node until the value would have expired anyway.
+``user_for_sign_in`` reads them with the user's profile in that same query (one round trip fewer on
+PostgreSQL) and keeps them for this unit of work's next ``sign_in_secrets`` call. Answered challenge
+sessions and SRP secret blocks are recorded (``use_once``) so that a replay fails on every node until the
+value would have expired anyway.
 """
 
 from __future__ import annotations
@@ -14,18 +16,30 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
+from userpools.domain.user import User
 from userpools.store.connection import Conn
-from userpools.store.tables import auth_failures, auth_used_sessions, user_credentials
+from userpools.store.tables import auth_failures, auth_used_sessions, user_credentials, users
+from userpools.store.users import PROFILE, user_from_row
 
-_SECRETS = (
-    select(
-        user_credentials.c.salt,
-        user_credentials.c.verifier,
-        user_credentials.c.temporary,
-        user_credentials.c.expires,
-        auth_failures.c.failures,
-        auth_failures.c.last_failure,
+_SECRET_COLUMNS = (
+    user_credentials.c.salt,
+    user_credentials.c.verifier,
+    user_credentials.c.temporary,
+    user_credentials.c.expires,
+    auth_failures.c.failures,
+    auth_failures.c.last_failure,
+)
+_USER_FOR_SIGN_IN = (
+    select(*PROFILE, *_SECRET_COLUMNS)
+    .select_from(
+        users.outerjoin(user_credentials, user_credentials.c.user_id == users.c.id).outerjoin(
+            auth_failures, auth_failures.c.user_id == users.c.id
+        )
     )
+    .where(users.c.pool_id == bindparam("pool_id"), users.c.username_key == bindparam("key"))
+)
+_SECRETS = (
+    select(*_SECRET_COLUMNS)
     .select_from(
         user_credentials.outerjoin(auth_failures, auth_failures.c.user_id == user_credentials.c.user_id)
     )
@@ -65,18 +79,35 @@ class Failures:
     last: float
 
 
+def _secrets(row: Any) -> SignInSecrets | None:
+    if row.salt is None:  # no credentials row (outer join)
+        return None
+    return SignInSecrets(
+        row.salt, row.verifier, row.temporary, row.expires, row.failures or 0, row.last_failure or 0.0
+    )
+
+
 class AuthStateRepo:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
+        self._read_ahead: dict[int, SignInSecrets | None] = {}
+
+    async def user_for_sign_in(self, pool_id: str, username_key: str) -> User | None:
+        """The user named ``username_key``; its sign-in secrets are read in the same query and kept for
+        the next ``sign_in_secrets`` of that user in this unit of work."""
+        row = (await self.conn.execute(_USER_FOR_SIGN_IN, {"pool_id": pool_id, "key": username_key})).first()
+        if row is None:
+            return None
+        user = user_from_row(row)
+        self._read_ahead[user.id] = _secrets(row)
+        return user
 
     async def sign_in_secrets(self, user_id: int) -> SignInSecrets | None:
         """Privileged: the verifier and failure counter of a user, None when the user has no password."""
+        if user_id in self._read_ahead:
+            return self._read_ahead.pop(user_id)
         row = (await self.conn.execute(_SECRETS, {"user_id": user_id})).first()
-        if row is None:
-            return None
-        return SignInSecrets(
-            row.salt, row.verifier, row.temporary, row.expires, row.failures or 0, row.last_failure or 0.0
-        )
+        return None if row is None else _secrets(row)
 
     async def failures(self, user_id: int) -> Failures:
         row = (await self.conn.execute(_FAILURES, {"user_id": user_id})).first()

@@ -54,9 +54,34 @@ def _public(row: Any) -> PublicKey:
     return PublicKey(row.kid, row.pool_id, row.generation, row.use, dict(row.public_jwk))
 
 
+SIGNING_KIDS = "signing-kids"  # read_ahead key: {use: kid} of a pool's newest generation
+
+
+def latest_kid(use: str, pool_id: Any) -> Any:
+    """A scalar subquery: the kid of ``use`` in the newest generation of the pool ``pool_id`` names."""
+    return (
+        select(signing_keys.c.kid)
+        .where(signing_keys.c.pool_id == pool_id, signing_keys.c.use == use)
+        .order_by(signing_keys.c.generation.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 class SigningKeyRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, read_ahead: dict[tuple[str, str], Any] | None = None) -> None:
         self.conn = conn
+        self.read_ahead = read_ahead if read_ahead is not None else {}
+
+    async def signing_kids(self, pool_id: str) -> dict[str, str]:
+        """``{use: kid}`` of the signing generation; empty before the first key exists.
+
+        Requests that start with ``ClientRepo.with_pool`` have it already (read in the same query).
+        """
+        known = self.read_ahead.pop((SIGNING_KIDS, pool_id), None)
+        if known is not None:
+            return dict(known)
+        return {key.use: key.kid for key in await self.latest(pool_id)}
 
     async def latest(self, pool_id: str) -> list[PublicKey]:
         """The signing generation (its ``id`` and ``access`` keys); empty before the first key exists."""

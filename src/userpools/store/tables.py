@@ -210,6 +210,24 @@ idp_identifiers = Table(
     ),
 )
 
+# AdminLinkProviderForUser: an external identity (provider, attribute, value) that signs in as ``user_id``.
+# ``attribute_name`` is Cognito_Subject (the provider's user id) or a pool attribute the provider maps.
+user_links = Table(
+    "user_links",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("provider_name", String(32), primary_key=True),
+    Column("attribute_name", String(64), primary_key=True),
+    Column("attribute_value", String(2048), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["pool_id", "provider_name"],
+        ["identity_providers.pool_id", "identity_providers.name"],
+        ondelete="CASCADE",
+    ),
+)
+
 ui_customizations = Table(
     "ui_customizations",
     metadata,

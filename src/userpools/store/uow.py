@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from userpools.store.auth_state import AuthStateRepo
 from userpools.store.clients import ClientRepo
@@ -23,6 +24,7 @@ from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.ui_customizations import UICustomizationRepo
+from userpools.store.user_links import UserLinkRepo
 from userpools.store.users import UserRepo
 
 
@@ -32,6 +34,8 @@ class UnitOfWork:
         self.dialect = dialect
         self.pool_cache = pool_cache
         self.on_commit: list[Callable[[], None]] = []  # run by Database right after the commit
+        # What one repository's query read for another, to save that one's round trip (see with_pool).
+        self.read_ahead: dict[tuple[str, str], Any] = {}
 
     @cached_property
     def pools(self) -> PoolRepo:
@@ -39,7 +43,7 @@ class UnitOfWork:
 
     @cached_property
     def clients(self) -> ClientRepo:
-        return ClientRepo(self.conn)
+        return ClientRepo(self.conn, self.read_ahead)
 
     @cached_property
     def users(self) -> UserRepo:
@@ -66,12 +70,16 @@ class UnitOfWork:
         return IdentityProviderRepo(self.conn)
 
     @cached_property
+    def user_links(self) -> UserLinkRepo:
+        return UserLinkRepo(self.conn)
+
+    @cached_property
     def ui_customizations(self) -> UICustomizationRepo:
         return UICustomizationRepo(self.conn)
 
     @cached_property
     def signing_keys(self) -> SigningKeyRepo:
-        return SigningKeyRepo(self.conn)
+        return SigningKeyRepo(self.conn, self.read_ahead)
 
     @cached_property
     def refresh_tokens(self) -> RefreshTokenRepo:

@@ -17,15 +17,15 @@ from userpools.domain.user import User
 from userpools.store.connection import Conn
 from userpools.store.tables import user_codes, user_credentials, users
 
-_PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
+PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
 # Lookups run on every request that names a user: built once, so SQLAlchemy compiles them once.
-_BY_POOL = select(*_PROFILE).where(users.c.pool_id == bindparam("pool_id"))
+_BY_POOL = select(*PROFILE).where(users.c.pool_id == bindparam("pool_id"))
 _BY_USERNAME = _BY_POOL.where(users.c.username_key == bindparam("key"))
 _BY_SUB = _BY_POOL.where(users.c.sub == bindparam("key"))
 _BY_ALIAS = {a: _BY_POOL.where(users.c[f"alias_{a}"] == bindparam("key"))
              for a in ("email", "phone_number", "preferred_username")}  # fmt: skip
-_BY_ID = select(*_PROFILE).where(users.c.id == bindparam("id"))
-_BY_IDS = select(*_PROFILE).where(users.c.id.in_(bindparam("ids", expanding=True))).order_by(users.c.id)
+_BY_ID = select(*PROFILE).where(users.c.id == bindparam("id"))
+_BY_IDS = select(*PROFILE).where(users.c.id.in_(bindparam("ids", expanding=True))).order_by(users.c.id)
 # Writes of every sign-up and user creation, likewise built once (values come as parameters).
 _INSERT = insert(users).returning(users.c.id)
 _SAVE = update(users).where(users.c.id == bindparam("b_id"))
@@ -183,9 +183,13 @@ class UserRepo:
         expires: float | None,
         now: float,
         keep_history: int,
+        first: bool = False,
     ) -> None:
-        """Privileged: replaces the verifier; the previous one joins the history (``keep_history`` kept)."""
-        current = await self.read_password_verifier(user_id)
+        """Privileged: replaces the verifier; the previous one joins the history (``keep_history`` kept).
+
+        ``first``: the user was created in this unit of work and has none yet (no read needed).
+        """
+        current = None if first else await self.read_password_verifier(user_id)
         values = {
             "salt": salt,
             "verifier": verifier,
@@ -265,7 +269,7 @@ def _page_statement(column: str, kind: str | None, has_after: bool) -> Select[An
     """One prebuilt statement per query shape (filtered column, comparison, first page or not)."""
     col = users.c[column]
     key = users.c.username_key
-    query = select(*_PROFILE, col.label("sort_value"), key.label("sort_key")).where(
+    query = select(*PROFILE, col.label("sort_value"), key.label("sort_key")).where(
         users.c.pool_id == bindparam("pool_id", type_=users.c.pool_id.type)
     )
     if kind == "eq":

@@ -440,6 +440,28 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "user_links",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("provider_name", sa.String(length=32), nullable=False),
+        sa.Column("attribute_name", sa.String(length=64), nullable=False),
+        sa.Column("attribute_value", sa.String(length=2048), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id", "provider_name"],
+            ["identity_providers.pool_id", "identity_providers.name"],
+            name=op.f("fk_user_links_pool_id_identity_providers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_links_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint(
+            "pool_id", "provider_name", "attribute_name", "attribute_value", name=op.f("pk_user_links")
+        ),
+    )
+    op.create_index(op.f("ix_user_links_user_id"), "user_links", ["user_id"], unique=False)
+    op.create_table(
         "user_sign_outs",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("after", sa.Float(), nullable=False),
