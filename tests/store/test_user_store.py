@@ -225,3 +225,22 @@ async def test_contract_helpers_on_both_stores(database: Database, tmp_path: Any
         "Enabled",
         "UserStatus",
     }
+
+
+async def test_postgresql_plans_lookups_on_their_unique_indexes_once_the_pool_grows(
+    database: Database,
+) -> None:
+    """Without statistics PostgreSQL scanned the whole pool for a lookup by sub or username
+    (store/pg_stats.py); the store analyzes the users table itself as it grows."""
+    if database.is_sqlite:
+        pytest.skip("SQLite plans these lookups on the unique indexes without statistics")
+    people = [_user(f"p{i:04d}") for i in range(300)]
+    await _seed(database, *people)
+    await database.analyzer.idle()
+    async with database.unit_of_work(write=False) as uow:
+        analyzed = await uow.conn.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'users'"))
+        assert analyzed.scalar_one() >= 300
+        for column, value in (("sub", people[150].sub), ("username_key", "p0150")):
+            sql = f"EXPLAIN SELECT * FROM users WHERE pool_id = '{POOL}' AND {column} = '{value}'"
+            plan = "\n".join(str(r[0]) for r in await uow.conn.execute(text(sql)))
+            assert f"uq_users_pool_id_{column}" in plan, plan

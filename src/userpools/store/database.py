@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from userpools.store import pg
+from userpools.store import pg, pg_stats
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
@@ -42,6 +42,7 @@ class Database:
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
         self._pg: asyncpg.Pool | None = None
+        self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
         self._reader: Connection | None = None
         # Only a store this process owns alone may cache pools (see store/pool_cache.py).
         self.pool_cache = PoolCache() if self.is_sqlite else None
@@ -54,6 +55,7 @@ class Database:
         await self.run_sync(upgrade)
         if not self.is_sqlite:
             self._pg = await pg.create_pool(self.url)
+            self.analyzer.pool = self._pg
 
     async def run_sync(self, fn: Callable[[Connection], T]) -> T:
         """Runs ``fn`` on a plain connection in its own committed transaction (migrations, schema checks)."""
@@ -87,6 +89,7 @@ class Database:
         if self._sync is not None:
             self._sync.dispose()
         if self._pg is not None:
+            await self.analyzer.close()
             await self._pg.close()
             self._pg = None
 
@@ -121,10 +124,10 @@ class Database:
         async with self._pg.acquire() as raw:
             if not write:
                 # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-                yield UnitOfWork(pg.PgConnection(raw), self.dialect)
+                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
                 return
             async with raw.transaction():
-                uow = UnitOfWork(pg.PgConnection(raw), self.dialect)
+                uow = UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
                 yield uow
         for hook in uow.on_commit:
             hook()

@@ -25,6 +25,8 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from userpools.store.pg_stats import Analyzer, inserted_table
+
 _DIALECT = asyncpg_dialect(json_serializer=lambda v: orjson.dumps(v).decode())  # type: ignore[no-untyped-call]
 _CACHE_SIZE = 512
 
@@ -99,7 +101,7 @@ class _Scalars(list[Any]):
 class _Compiled:
     """One statement compiled for asyncpg: its SQL and how to build the positional arguments."""
 
-    __slots__ = ("compiled", "expanding", "returns_rows", "slots", "sql", "statement")
+    __slots__ = ("compiled", "expanding", "inserts_into", "returns_rows", "slots", "sql", "statement")
 
     def __init__(self, statement: ClauseElement, column_keys: tuple[str, ...] | None) -> None:
         # An INSERT or UPDATE without .values() takes its columns from the parameters' keys.
@@ -118,6 +120,7 @@ class _Compiled:
             self.slots.append((bind.key, bind.value, processors.get(name)))
         returning = bool(getattr(compiled, "effective_returning", None))
         self.returns_rows = returning or not getattr(statement, "is_dml", False)
+        self.inserts_into = inserted_table(statement)
 
     def arguments(self, params: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
         if self.expanding:
@@ -167,10 +170,11 @@ Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 class PgConnection:
     """``Conn`` (store/connection.py) on one asyncpg connection."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("analyzer", "raw")
 
-    def __init__(self, raw: asyncpg.Connection) -> None:
+    def __init__(self, raw: asyncpg.Connection, analyzer: Analyzer | None = None) -> None:
         self.raw = raw
+        self.analyzer = analyzer
 
     async def execute(self, statement: Executable, parameters: Params = None) -> Result:
         if isinstance(parameters, Sequence):
@@ -180,11 +184,14 @@ class PgConnection:
         try:
             if entry.returns_rows:
                 rows = await self.raw.fetch(sql, *args)
-                return Result(rows, len(rows))
-            status = await self.raw.execute(sql, *args)
+                result = Result(rows, len(rows))
+            else:
+                result = Result([], _rowcount(await self.raw.execute(sql, *args)))
         except asyncpg.PostgresError as error:
             raise _translate(error, sql, parameters) from error
-        return Result([], _rowcount(status))
+        if entry.inserts_into is not None and self.analyzer is not None:
+            self.analyzer.inserted(entry.inserts_into, result.rowcount)
+        return result
 
     async def _execute_many(self, statement: Executable, batch: Sequence[Mapping[str, Any]]) -> Result:
         if not batch:
@@ -194,6 +201,8 @@ class PgConnection:
             await self.raw.executemany(entry.sql, [entry.arguments(params)[1] for params in batch])
         except asyncpg.PostgresError as error:
             raise _translate(error, entry.sql, batch) from error
+        if entry.inserts_into is not None and self.analyzer is not None:
+            self.analyzer.inserted(entry.inserts_into, len(batch))
         return Result([], -1)
 
     @asynccontextmanager

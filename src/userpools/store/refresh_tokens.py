@@ -86,10 +86,13 @@ _GRANT = (
         clients.c.modified.label("client_modified"),
     )
     .select_from(
-        pools.outerjoin(users, and_(users.c.pool_id == pools.c.id, users.c.sub == bindparam("sub")))
+        # The joins name the pool by the parameter, not by pools.id: PostgreSQL then plans each lookup on
+        # its own unique index ((pool_id, sub), (pool_id, client_id)) instead of scanning the pool.
+        pools.outerjoin(users, and_(users.c.pool_id == bindparam("pool_id"), users.c.sub == bindparam("sub")))
         .outerjoin(user_sign_outs, user_sign_outs.c.user_id == users.c.id)
         .outerjoin(
-            clients, and_(clients.c.pool_id == pools.c.id, clients.c.client_id == bindparam("client_id"))
+            clients,
+            and_(clients.c.pool_id == bindparam("pool_id"), clients.c.client_id == bindparam("client_id")),
         )
     )
     .where(pools.c.id == bindparam("pool_id"))
