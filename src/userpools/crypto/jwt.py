@@ -48,8 +48,7 @@ def sign(claims: dict[str, Any], key: rsa.RSAPrivateKey, kid: str) -> str:
 
 
 def sign_all(items: list[tuple[dict[str, Any], rsa.RSAPrivateKey, str]]) -> list[str]:
-    """``sign`` for each ``(claims, key, kid)``: a sign-in's tokens, in one call a worker thread can run
-    (the RSA operations release the GIL)."""
+    """``sign`` for each ``(claims, key, kid)``: the tokens of one sign-in."""
     return [sign(claims, key, kid) for claims, key, kid in items]
 
 
