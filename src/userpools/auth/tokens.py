@@ -153,7 +153,7 @@ async def mint(
     """Signs the ID and access tokens of one authentication event (``source``: the PreTokenGeneration one)."""
     services = ctx.services
     signers = await keyring.signers(ctx.uow, services.sealer, services.random, ctx.now, pool["Id"])
-    groups = await ctx.uow.groups.groups_of_user(user.id)
+    groups = await ctx.uow.groups.groups_of_user(user.id, pool["Id"])
     iat = int(ctx.now)
     common = {
         "iss": issuer(ctx, pool["Id"]),

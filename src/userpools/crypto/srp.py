@@ -65,17 +65,19 @@ def private_x(salt: str, pool_id: str, username: str, password: str) -> int:
     return hash_hex(pad_hex(int(salt, 16)) + inner)
 
 
-# Fixed-base exponentiation: g^e for e < 2^256 (every x and b here) from a table of g^(j·16^i), so a
-# power costs at most 64 multiplications instead of ~256 squarings + multiplications (~0.2 ms vs 1.3 ms).
-_WINDOW_BITS = 4
-_WINDOWS = 64
+# Fixed-base exponentiation: g^e for e < 2^256 (every x and b here) from a table of g^(j·256^i), so a
+# power costs at most 32 multiplications instead of ~256 squarings + multiplications (~0.1 ms vs 1.3 ms).
+# The table holds 32 by 256 residues of 384 bytes (3 MiB) and takes ~40 ms to build at import.
+_WINDOW_BITS = 8
+_WINDOWS = 32
+_DIGIT = (1 << _WINDOW_BITS) - 1
 
 
 def _g_table() -> list[list[Any]]:
     modulus, base, rows = gmpy2.mpz(N), gmpy2.mpz(G), []
     for _ in range(_WINDOWS):
         row = [gmpy2.mpz(1)]
-        for _ in range((1 << _WINDOW_BITS) - 1):
+        for _ in range(_DIGIT):
             row.append(row[-1] * base % modulus)
         rows.append(row)
         base = row[-1] * base % modulus
@@ -91,7 +93,7 @@ def g_pow(exponent: int) -> Any:
         return gmpy2.powmod(G, exponent, N)
     modulus, result, e = gmpy2.mpz(N), gmpy2.mpz(1), exponent
     for row in _G_POWERS:
-        digit = e & 0xF
+        digit = e & _DIGIT
         if digit:
             result = result * row[digit] % modulus
         e >>= _WINDOW_BITS

@@ -3,20 +3,22 @@
 A client's profile is its wire-shaped ``UserPoolClientType`` document without ``ClientSecret``;
 secret values are reachable only through the privileged ``secrets_of`` / ``add_secret`` methods.
 Requests made by an app client (sign-in, sign-up) start with ``with_pool``: the client, its pool, its
-secrets and the pool's signing kids in one query, kept for this unit of work's ``secrets_of`` and
-``SigningKeyRepo.signing_kids`` (one round trip instead of four on PostgreSQL).
+secrets, the pool's signing kids and whether it has groups in one query, kept for this unit of work's
+``secrets_of``, ``SigningKeyRepo.signing_kids`` and ``GroupRepo.groups_of_user`` (one round trip
+instead of five on PostgreSQL).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from userpools.store.connection import Conn
+from userpools.store.groups import POOL_HAS_GROUPS
 from userpools.store.pools import pool_document
 from userpools.store.signing_keys import SIGNING_KIDS, latest_kid
-from userpools.store.tables import client_secrets, clients, pools
+from userpools.store.tables import client_secrets, clients, groups, pools
 from userpools.store.unique import insert_new
 
 _COLUMNS = ("UserPoolId", "ClientId", "ClientName", "CreationDate", "LastModifiedDate")
@@ -63,6 +65,7 @@ _WITH_POOL = (
         client_secrets.c.secret,
         latest_kid("id", pools.c.id).label("id_kid"),
         latest_kid("access", pools.c.id).label("access_kid"),
+        exists().where(groups.c.pool_id == pools.c.id).label("has_groups"),
     )
     .select_from(
         clients.join(pools, pools.c.id == clients.c.pool_id).outerjoin(
@@ -99,6 +102,7 @@ class ClientRepo:
         self._secrets[client_id] = [r.secret for r in rows if r.secret is not None]
         if row.id_kid is not None and row.access_kid is not None:  # for the tokens this request may sign
             self.read_ahead[(SIGNING_KIDS, row.pool_id)] = {"id": row.id_kid, "access": row.access_kid}
+        self.read_ahead[(POOL_HAS_GROUPS, row.pool_id)] = bool(row.has_groups)
         client = client_document(row.pool_id, row.client_id, row.client_name, row.client_created,
                                  row.client_modified, row.client_doc)  # fmt: skip
         pool = pool_document(row.pool_id, row.pool_name, row.pool_created, row.pool_modified, row.pool_doc)

@@ -58,9 +58,13 @@ def _groups_of_user(after: bool) -> Select[Any]:
 _GROUPS_OF_USER = {False: _groups_of_user(False), True: _groups_of_user(True)}
 
 
+POOL_HAS_GROUPS = "pool-has-groups"  # read_ahead key: whether a pool had any group (ClientRepo.with_pool)
+
+
 class GroupRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, read_ahead: dict[tuple[str, str], Any] | None = None) -> None:
         self.conn = conn
+        self.read_ahead = read_ahead if read_ahead is not None else {}
 
     # Groups.
 
@@ -173,13 +177,16 @@ class GroupRepo:
         rows = (await self.conn.execute(_GROUPS_OF_USER[after is not None], params)).all()
         return [group_type(r) for r in rows]
 
-    async def groups_of_user(self, user_id: int) -> list[dict[str, Any]]:
+    async def groups_of_user(self, user_id: int, pool_id: str | None = None) -> list[dict[str, Any]]:
         """All the user's groups (at most 100) as ``GroupType``, in token order.
 
         Token order: lowest ``Precedence`` first, groups without precedence last, ties by name. The
         first group with a ``RoleArn`` decides ``cognito:preferred_role`` (unless a tie of equal
-        precedence has different roles).
+        precedence has different roles). No query when the request's first read (``with_pool``) found
+        the user's pool (``pool_id``) without any group.
         """
+        if pool_id is not None and self.read_ahead.get((POOL_HAS_GROUPS, pool_id)) is False:
+            return []
         found = await self.page_of_user(user_id, None, limit=10_000)
         return sorted(found, key=_token_order)
 

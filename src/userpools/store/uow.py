@@ -55,7 +55,7 @@ class UnitOfWork:
 
     @cached_property
     def groups(self) -> GroupRepo:
-        return GroupRepo(self.conn)
+        return GroupRepo(self.conn, self.read_ahead)
 
     @cached_property
     def resource_servers(self) -> ResourceServerRepo:
