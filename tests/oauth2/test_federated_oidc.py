@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from html import unescape
 from typing import Any
@@ -13,6 +14,7 @@ from federation_support import UpstreamPool, connect, enable, federated_location
 from oauth_support import CALLBACK, App, Browser, claims, exchange, fragment_of, make_app, pkce_pair, query_of
 
 from upstream_oidc import upstream_oidc
+from userpools.oauth2.federated_state import PendingFederation, seal
 from userpools.testing import RunningServer
 
 
@@ -27,6 +29,15 @@ def federated_app(idp: Any, live: RunningServer, up: UpstreamPool, **client: Any
     connect(up, app)
     enable(app, "COGNITO", "Corp")
     return app
+
+
+def provider_answer(app: App, **params: str) -> tuple[Browser, str]:
+    """authorize → the provider: the browser and the URL of the provider's answer (not opened yet)."""
+    browser = Browser(app)
+    started = browser.authorize(identity_provider="Corp", **params)
+    back = follow(browser, started.headers["location"], stop=app.url("/oauth2/idpresponse"))
+    assert isinstance(back, str)
+    return browser, back
 
 
 def code_of(location: str) -> str:
@@ -150,10 +161,7 @@ def test_a_tampered_replayed_or_moved_state_is_refused(
     idp: Any, live: RunningServer, up: UpstreamPool
 ) -> None:
     app = federated_app(idp, live, up)
-    browser = Browser(app)
-    started = browser.authorize(identity_provider="Corp", state="s")
-    back = follow(browser, started.headers["location"], stop=app.url("/oauth2/idpresponse"))
-    assert isinstance(back, str)
+    browser, back = provider_answer(app, state="s")
     params = query_of(back)
     state = params["state"]
     middle = len(state) // 2
@@ -171,12 +179,36 @@ def test_a_tampered_replayed_or_moved_state_is_refused(
 
 def test_the_provider_must_be_one_of_the_clients(idp: Any, live: RunningServer, up: UpstreamPool) -> None:
     app = federated_app(idp, live, up)
-    browser = Browser(app)
-    started = browser.authorize(identity_provider="Corp")
-    back = follow(browser, started.headers["location"], stop=app.url("/oauth2/idpresponse"))
-    assert isinstance(back, str)
+    browser, back = provider_answer(app)
     enable(app, "COGNITO")  # the app client stops offering the provider meanwhile
     refused = query_of(browser.get(back).headers["location"])
     assert refused["error"] == "invalid_request" and "not enabled" in refused["error_description"]
     refused = query_of(browser.authorize(identity_provider="Corp").headers["location"])
     assert refused["error"] == "invalid_request" and "not enabled" in refused["error_description"]
+
+
+def test_an_answer_after_five_minutes_is_refused(idp: Any, live: RunningServer, up: UpstreamPool) -> None:
+    app = federated_app(idp, live, up)
+    params = {"response_type": "code", "client_id": app.client_id, "redirect_uri": CALLBACK,
+              "identity_provider": "Corp", "state": "late"}  # fmt: skip
+    oidc = {"provider_name": "Corp", "nonce": "n", "code_verifier": "v" * 43,
+            "redirect_uri": app.url("/oauth2/idpresponse")}  # fmt: skip
+    late = PendingFederation("0" * 32, "Corp", params, time.time() - 1, oidc=oidc)
+    sealed = seal(live.app.state.services.sealer, app.domain, late)
+    answer = Browser(app).get(app.url("/oauth2/idpresponse?") + urlencode({"code": "c", "state": sealed}))
+    refused = query_of(answer.headers["location"])
+    assert refused["error"] == "invalid_request" and "5 minutes" in refused["error_description"]
+    assert refused["state"] == "late"
+
+
+def test_an_unreachable_provider_is_a_server_error(idp: Any, live: RunningServer) -> None:
+    app = make_app(idp, live)
+    idp.create_identity_provider(
+        UserPoolId=app.pool_id, ProviderName="Gone", ProviderType="OIDC",
+        ProviderDetails={"client_id": "c", "client_secret": "s", "authorize_scopes": "openid",
+                         "oidc_issuer": "http://127.0.0.1:9", "attributes_request_method": "GET"},
+    )  # fmt: skip
+    enable(app, "COGNITO", "Gone")
+    refused = query_of(Browser(app).authorize(identity_provider="Gone", state="s").headers["location"])
+    assert refused["error"] == "server_error" and "could not be reached" in refused["error_description"]
+    assert refused["state"] == "s"

@@ -133,6 +133,27 @@ def _pending(ctx: Context, request: AuthorizeRequest, provider: dict[str, Any]) 
     return PendingFederation(sid, str(provider["ProviderName"]), request.params, ctx.now + LIFETIME)
 
 
+async def prepare(ctx: Context, site: Site, params: dict[str, str]) -> None:
+    """Fetches what starting the external sign-in ``params`` ask for needs from the network (the OIDC
+    discovery document, SAML metadata from a MetadataURL) into the caches, in a read-only unit of work:
+    the writing one that then starts it (``/oauth2/authorize``) waits on no provider. An unreachable
+    provider is answered here (the callback with ``server_error``)."""
+    request = await validate(ctx, site, params)
+    if request.provider is None or request.provider == providers.COGNITO:
+        return
+    provider = await ctx.uow.identity_providers.get(site.pool_id, request.provider)
+    if provider is None:
+        return  # the start answers it
+    federation = clients(ctx.services)
+    try:
+        if provider["ProviderType"] == "SAML":
+            await federation.saml.metadata_source.of(provider, ctx.now)
+        else:
+            await federation.oidc.endpoints(provider, ctx.now)
+    except FederationError as exc:
+        raise AuthorizeError(request.callback, upstream_error(exc)) from None
+
+
 def install() -> None:
     """Registers the starts of every external provider type (``oauth2.providers``)."""
     for kind in ("OIDC", *SOCIAL):

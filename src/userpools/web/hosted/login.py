@@ -7,7 +7,8 @@ Cognito's does, unless ``prompt`` asks for a new sign-in. The POST needs the CSR
 then signs in with the API's machinery (``oauth2.signin``); its errors (``Incorrect username or
 password.``, ``Password attempts exceeded``, a Lambda trigger's refusal ...) are shown on the form. On
 success the session cookie is set and the browser goes to the callback with a code or tokens; a
-challenge (new password, MFA code) continues on its step page (``steps``).
+challenge (new password, MFA code) continues on its step page (``steps``). The page links the client's
+external identity providers (``provider_links``); a client without ``COGNITO`` gets those links only.
 """
 
 from __future__ import annotations
