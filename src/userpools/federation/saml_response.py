@@ -34,9 +34,8 @@ SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 CLOCK_SKEW = 300.0
-UNSOLICITED_MAX_AGE = (
-    360.0  # cognito-user-pools-SAML-session-initiation.html: "within the previous 6 minutes"
-)
+# cognito-user-pools-SAML-session-initiation.html: IdP-initiated, "issued within the previous 6 minutes"
+UNSOLICITED_MAX_AGE = 360.0
 NAME_ID = "NameID"
 
 

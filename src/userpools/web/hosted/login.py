@@ -21,14 +21,15 @@ from userpools.oauth2 import authorize as authz
 from userpools.oauth2 import providers, signin
 from userpools.oauth2.errors import PageError
 from userpools.operations.context import Context
-from userpools.web.hosted import provider_links, steps
+from userpools.web.hosted import steps
 from userpools.web.hosted.endpoints import session_of
 from userpools.web.hosted.forms import csrf_valid, login_page
 from userpools.web.hosted.place import Place, form, query, run
+from userpools.web.hosted.provider_links import NO_SIGN_IN, choose
 from userpools.web.hosted.responses import page_handler, redirect
 
 MISSING = "Enter your username and password."
-NO_USER_POOL_SIGN_IN = provider_links.NO_SIGN_IN
+NO_USER_POOL_SIGN_IN = NO_SIGN_IN
 
 
 def _check_cognito(request_: authz.AuthorizeRequest) -> None:
@@ -51,7 +52,7 @@ async def login(request: Request, place: Place) -> Response:
     if decision.location is not None:
         return redirect(decision.location)
     if providers.COGNITO not in providers.supported(request_.client):
-        return await provider_links.choose(request, place, request_)  # external providers only
+        return await choose(request, place, request_)  # external identity providers only
     return await login_page(request, place, request_)
 
 
