@@ -5,39 +5,23 @@ USERPOOLS_TEST_STORE=postgresql runs that server on a fresh PostgreSQL database 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from pg_support import pg_create, pg_drop
-from userpools.testing import RunningServer, server
+from pg_support import store_server
+from userpools.testing import RunningServer
 
 _names = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def live() -> Iterator[RunningServer]:
-    if os.environ.get("USERPOOLS_TEST_STORE") != "postgresql":
-        with server(email_sender="file", sms_sender="file") as srv:
-            yield srv
-        return
-    name = f"userpools_live_{uuid.uuid4().hex[:12]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
-        with server(email_sender="file", sms_sender="file", db=url) as srv:
-            yield srv
-    finally:
-        asyncio.run(pg_drop(name))
+    with store_server() as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

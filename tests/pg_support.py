@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from userpools.testing import RunningServer, server
 
 PG_ADMIN = os.environ.get("USERPOOLS_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
@@ -27,3 +35,24 @@ async def pg_create(name: str) -> str:
 
 async def pg_drop(name: str) -> None:
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def store_server(**overrides: Any) -> Iterator[RunningServer]:
+    """A live server on the test store: SQLite, or a fresh PostgreSQL database (USERPOOLS_TEST_STORE)."""
+    if os.environ.get("USERPOOLS_TEST_STORE") != "postgresql":
+        with server(email_sender="file", sms_sender="file", **overrides) as srv:
+            yield srv
+        return
+    name = f"userpools_live_{uuid.uuid4().hex[:12]}"
+    try:
+        url = asyncio.run(pg_create(name))
+    except OSError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    try:
+        with server(email_sender="file", sms_sender="file", db=url, **overrides) as srv:
+            yield srv
+    finally:
+        asyncio.run(pg_drop(name))

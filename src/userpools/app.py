@@ -13,6 +13,8 @@ from starlette.middleware.cors import CORSMiddleware
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
+from userpools.federation.clients import FederationClients
+from userpools.oauth2 import federated
 from userpools.operations.context import Services
 from userpools.operations.registry import table
 from userpools.operations.runner import Runner
@@ -56,7 +58,9 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         email=make_sender(settings.email_sender, settings, clock),
         sms=make_sender(settings.sms_sender, settings, clock),
         sealer=Sealer(master_key(settings), random),
+        federation=FederationClients.for_settings(settings),
     )
+    federated.install()  # /oauth2/authorize sends users of external providers to them
     database = Database(settings.database_url)
     runner = Runner(services, database)
     api = ApiEndpoint(

@@ -109,7 +109,11 @@ def test_identity_provider_routing(idp: Any, live: RunningServer) -> None:
     idp.create_identity_provider(
         UserPoolId=app.pool_id, ProviderName="Upstream", ProviderType="OIDC", IdpIdentifiers=["corp"],
         ProviderDetails={"client_id": "c", "client_secret": "s", "authorize_scopes": "openid",
-                         "oidc_issuer": "https://issuer.example.com", "attributes_request_method": "GET"},
+                         "oidc_issuer": "https://issuer.example.com", "attributes_request_method": "GET",
+                         "authorize_url": "https://issuer.example.com/authorize",
+                         "token_url": "https://issuer.example.com/token",
+                         "attributes_url": "https://issuer.example.com/userinfo",
+                         "jwks_uri": "https://issuer.example.com/jwks"},
     )  # fmt: skip
     browser = Browser(app)
     assert browser.open_login(identity_provider="COGNITO").status_code == 200
@@ -121,9 +125,12 @@ def test_identity_provider_routing(idp: Any, live: RunningServer) -> None:
         AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], CallbackURLs=[CALLBACK],
         SupportedIdentityProviders=["COGNITO", "Upstream"],
     )  # fmt: skip
-    for params in ({"identity_provider": "Upstream"}, {"idp_identifier": "corp"}):
-        answer = _error(browser.authorize(**params))
-        assert answer["error"] == "invalid_request" and "OIDC" in answer["error_description"]
+    for params in ({"identity_provider": "Upstream"}, {"idp_identifier": "corp"}):  # to the provider
+        answer = browser.authorize(**params)
+        assert answer.status_code == 302
+        assert answer.headers["location"].startswith(
+            "https://issuer.example.com/authorize?response_type=code&client_id=c&"
+        )
 
 
 def test_client_without_cognito_sign_in(idp: Any, live: RunningServer) -> None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +34,14 @@ from userpools.federation.http import ClientFactory, JwksCache, default_client, 
 from userpools.federation.upstream import UpstreamIdentity
 from userpools.ports import Random
 
-CLOCK_SKEW = 300.0  # seconds of clock difference accepted on exp / nbf / iat
+CLOCK_SKEW = 300.0
+# Errors a provider's callback may carry (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6): kept in the
+# FederationError (Cognito passes a provider's error on to the app); any other code becomes access_denied.
+PROVIDER_ERRORS = frozenset({
+    "invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type", "invalid_scope",
+    "server_error", "temporarily_unavailable", "interaction_required", "login_required",
+    "account_selection_required", "consent_required",
+})  # fmt: skip  # seconds of clock difference accepted on exp / nbf / iat
 _ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 _SYMMETRIC = ("HS256", "HS384", "HS512")
 
@@ -81,9 +88,19 @@ class OidcRelyingParty:
         return await resolve(provider, self.overrides, self.discovery, now)
 
     async def begin(
-        self, provider: dict[str, Any], redirect_uri: str, random: Random, now: float
+        self,
+        provider: dict[str, Any],
+        redirect_uri: str,
+        random: Random,
+        now: float,
+        *,
+        seal: Callable[[PendingSignIn], str] | None = None,
     ) -> tuple[str, PendingSignIn]:
-        """The provider's authorization URL to redirect the browser to, and what to keep for ``finish``."""
+        """The provider's authorization URL to redirect the browser to, and what to keep for ``finish``.
+
+        ``seal``: makes the ``state`` sent upstream out of the pending sign-in (the hosted UI seals it
+        there, so the callback needs no server-side storage); by default ``state`` is random.
+        """
         upstream = await self.endpoints(provider, now)
         details = provider["ProviderDetails"]
         pending = PendingSignIn(
@@ -93,6 +110,8 @@ class OidcRelyingParty:
             code_verifier=_b64(random.token_bytes(48)),
             redirect_uri=redirect_uri,
         )
+        if seal is not None:
+            pending = replace(pending, state=seal(pending))
         challenge = _b64(hashlib.sha256(pending.code_verifier.encode("ascii")).digest())
         scopes = " ".join(str(details.get("authorize_scopes", "")).replace(",", " ").split())
         params = {
@@ -120,9 +139,12 @@ class OidcRelyingParty:
     ) -> UpstreamIdentity:
         """Completes the sign-in from the callback's parameters (query or form): the provider's claims."""
         if callback.get("error"):
-            description = callback.get("error_description") or callback["error"]
+            error = callback["error"]
+            description = callback.get("error_description") or error
             raise FederationError(
-                f"The identity provider refused the sign-in: {description}", "access_denied"
+                f"The identity provider {provider['ProviderName']} refused the sign-in ({error}): "
+                f"{description}",
+                error if error in PROVIDER_ERRORS else "access_denied",
             )
         if pending.provider_name != provider["ProviderName"]:
             raise FederationError("The callback does not belong to this identity provider")

@@ -37,11 +37,14 @@ class SamlServiceProvider:
         random: Random,
         now: float,
         signing_key: rsa.RSAPrivateKey | None = None,
+        request_id: str | None = None,
     ) -> tuple[str, str]:
         _check(provider)
         metadata = await self.metadata_source.of(provider, now)
         details = provider["ProviderDetails"]
-        return authn_request(pool_id, details, metadata, acs_url, relay_state, random, now, signing_key)
+        return authn_request(
+            pool_id, details, metadata, acs_url, relay_state, random, now, signing_key, request_id
+        )
 
     async def finish(
         self,

@@ -30,6 +30,11 @@ def instant(now: float) -> str:
     return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def new_request_id(random: Random) -> str:
+    """A fresh AuthnRequest ID (an xs:ID: it starts with an underscore)."""
+    return "_" + random.token_bytes(16).hex()
+
+
 def authn_request(
     pool_id: str,
     details: dict[str, str],
@@ -39,11 +44,15 @@ def authn_request(
     random: Random,
     now: float,
     signing_key: rsa.RSAPrivateKey | None = None,
+    request_id: str | None = None,
 ) -> tuple[str, str]:
-    """The IdP URL to redirect the browser to, and the request ID the response must answer."""
+    """The IdP URL to redirect the browser to, and the request ID the response must answer.
+
+    ``request_id`` (an xs:ID) may be chosen by the caller, e.g. to seal it into ``relay_state``.
+    """
     if not metadata.sso_redirect_url:
         raise FederationError("The SAML metadata has no HTTP-Redirect SingleSignOnService")
-    request_id = "_" + random.token_bytes(16).hex()
+    request_id = request_id or new_request_id(random)
     xml = (
         '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
         'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '

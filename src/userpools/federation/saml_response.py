@@ -7,7 +7,8 @@ for nothing; then Issuer = the IdP's entity ID, Audience = ``urn:amazon:cognito:
 Destination and the bearer SubjectConfirmation's Recipient = the pool's ACS URL, NotBefore /
 NotOnOrAfter (Conditions and SubjectConfirmationData) with ``CLOCK_SKEW``, and InResponseTo = the ID of
 the AuthnRequest this sign-in sent. A response to no request (IdP-initiated) is accepted only when the
-provider's ``IDPInit`` is ``true``. Signatures use signxml (XML-DSig, exclusive c14n) on lxml.
+provider's ``IDPInit`` is ``true``, carries no InResponseTo and was issued within the last 6 minutes
+(cognito-user-pools-SAML-session-initiation.html). Signatures use signxml (XML-DSig, exclusive c14n) on lxml.
 
 Known differences: encrypted assertions (``EncryptedResponses``) are refused; the assertion ID is
 returned (``SamlSignIn.assertion_id``) for the caller to refuse a replay, nothing is stored here.
@@ -33,6 +34,8 @@ SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 CLOCK_SKEW = 300.0
+# cognito-user-pools-SAML-session-initiation.html: IdP-initiated, "issued within the previous 6 minutes"
+UNSOLICITED_MAX_AGE = 360.0
 NAME_ID = "NameID"
 
 
@@ -118,6 +121,8 @@ def validate_response(
     issuer = assertion.findtext(f"{{{SAML}}}Issuer")
     if (issuer or "").strip() != metadata.entity_id:
         raise FederationError("The SAML assertion was issued by another identity provider")
+    if request_id is None:
+        _check_unsolicited_age(assertion, now)
     expires = _check_conditions(assertion, pool_id, now)
     name_id, confirmation_expiry = _subject(assertion, acs_url, request_id, now)
     claims: dict[str, Any] = _attributes(assertion)
@@ -134,6 +139,13 @@ def _check_request(provider: dict[str, Any], in_response_to: str | None, request
             raise FederationError("The SAML response answers a request this sign-in did not send")
     elif in_response_to != request_id:
         raise FederationError("The SAML response does not answer this sign-in's request (InResponseTo)")
+
+
+def _check_unsolicited_age(assertion: Any, now: float) -> None:
+    """An IdP-initiated assertion must have been issued within the last ``UNSOLICITED_MAX_AGE`` seconds."""
+    issued = _time(assertion.get("IssueInstant"))
+    if issued is None or now - issued > UNSOLICITED_MAX_AGE or issued - now > CLOCK_SKEW:
+        raise FederationError("An IdP-initiated SAML assertion must have been issued in the last 6 minutes")
 
 
 def _check_conditions(assertion: Any, pool_id: str, now: float) -> float:
@@ -169,7 +181,7 @@ def _subject(assertion: Any, acs_url: str, request_id: str | None, now: float) -
         not_after = _time(data.get("NotOnOrAfter"))
         if data.get("Recipient") != acs_url or not_after is None or now - CLOCK_SKEW >= not_after:
             continue
-        if request_id is not None and data.get("InResponseTo") not in (None, request_id):
+        if data.get("InResponseTo") not in (None, request_id):  # unsolicited: none at all
             continue
         return name_id.strip(), not_after
     raise FederationError("The SAML assertion has no valid bearer SubjectConfirmation for this service")

@@ -12,6 +12,10 @@ to an existing user profile" and the federated rows of "Lambda triggers for fede
    attribute) signs in, its mapped attributes updated at every sign-in, or is created: PreSignUp_
    ExternalProvider runs first (``autoVerifyEmail`` / ``autoVerifyPhone`` honoured), PostConfirmation_
    ConfirmSignUp after the commit.
+4. A later sign-in (the user existed already) runs PreAuthentication_Authentication before anything is
+   written and PostAuthentication_Authentication once the user is updated, when the sign-in comes through
+   an app client (the hosted UI's); ``then`` (the hosted UI's authorization code) runs last, in the same
+   transaction. PreTokenGeneration (TokenGeneration_HostedAuth) runs when the tokens are issued.
 
 The trigger runs outside any write transaction, so a function may call AdminLinkProviderForUser back
 (the usual way to merge a federated user into a local one); the identity then signs in as the user it
@@ -22,6 +26,7 @@ username") and only the next one uses the link.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +43,7 @@ from userpools.operations.users_core import index_of, rules_of, save_user
 from userpools.store.database import Database
 from userpools.store.user_links import SUBJECT, Link
 from userpools.store.users import DuplicateUser
+from userpools.triggers.authentication import post_authentication, pre_authentication
 from userpools.triggers.confirmation import post_confirmation
 from userpools.triggers.events import flag
 from userpools.triggers.sign_up import pre_sign_up
@@ -50,6 +56,11 @@ _VERIFIABLE = (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")
 class FederatedSignIn:
     user: User
     created: bool  # a new EXTERNAL_PROVIDER user (first sign-in of this identity)
+    answer: str | None = None  # what ``then`` returned (the hosted UI: the callback URL)
+
+
+# Runs in the sign-in's write transaction once the user is settled (the hosted UI issues its code there).
+Then = Callable[[Context, User], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -96,16 +107,23 @@ async def sign_in(
     client_id: str | None,
     client_metadata: dict[str, str] | None = None,
     request_id: str = "federation",
+    then: Then | None = None,
 ) -> FederatedSignIn:
-    """The user ``identity`` signs in as (created on its first sign-in); tokens are the caller's job."""
+    """The user ``identity`` signs in as (created on its first sign-in); tokens are ``then``'s job."""
     req = {"ClientMetadata": client_metadata or {}}
     async with database.unit_of_work(False) as uow:
         ctx = Context(services, uow, request_id, region)
         pool, provider, rules = await _load(ctx, pool_id, identity.provider_name)
+        client = await ctx.uow.clients.find(client_id) if client_id else None
         subject = subject_of(provider, identity.claims)
         attributes = mapped_attributes(provider, identity.claims)
         verified: set[str] = set()
-        if await _existing(ctx, rules, provider, subject, attributes) is None:
+        before = await _existing(ctx, rules, provider, subject, attributes)
+        if before is not None and client is not None:  # a later sign-in; Lambda trigger, as below
+            await pre_authentication(
+                ctx, pool, client, before.user, username=before.user.username, client_metadata=client_metadata
+            )
+        if before is None:
             name = f"{provider['ProviderName']}_{subject}"
             now = ctx.now
             candidate = User(0, pool_id, name, "", EXTERNAL_PROVIDER, True, dict(attributes), now, now)
@@ -119,11 +137,15 @@ async def sign_in(
         found = await _existing(ctx, rules, provider, subject, attributes)
         if found is not None:
             await _update(ctx, rules, provider, found, subject, attributes)
-            result = FederatedSignIn(found.user, created=False)
+            user, created = found.user, False
+            if before is not None and client is not None:
+                await post_authentication(
+                    ctx, pool, client, user, new_device=False, client_metadata=client_metadata
+                )
         else:
-            user = await _create(ctx, rules, provider, identity, subject, attributes, verified)
+            user, created = await _create(ctx, rules, provider, identity, subject, attributes, verified), True
             await post_confirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", req, client_id)
-            result = FederatedSignIn(user, created=True)
+        result = FederatedSignIn(user, created, await then(ctx, user) if then is not None else None)
     for hook in ctx.after_commit:
         await hook()
     if ctx.committed_failure is not None:

@@ -64,6 +64,12 @@ class LoginRequired(OAuthError):
     error = "login_required"
 
 
+class AccessDenied(OAuthError):
+    """RFC 6749 §4.1.2.1: the identity provider (or the user there) refused the sign-in."""
+
+    error = "access_denied"
+
+
 class InvalidToken(OAuthError):
     """RFC 6750: a bearer token that is missing, malformed, expired or revoked (401)."""
 

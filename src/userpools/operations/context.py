@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
 from userpools.errors import ServiceError
 from userpools.ports import Clock, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # federation builds on operations; only the composition root (app.py) makes one
+    from userpools.federation.clients import FederationClients
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Services:
     email: Sender
     sms: Sender
     sealer: Sealer
+    # The OIDC relying party and SAML service provider, with their caches (None: no federated sign-in).
+    federation: FederationClients | None = None
 
 
 @dataclass

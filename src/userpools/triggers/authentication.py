@@ -13,6 +13,10 @@ Implements user-pool-lambda-pre-authentication.html and user-pool-lambda-post-au
   with a DeviceConfiguration) and ``clientMetadata`` (the ClientMetadata of the request that completes the
   sign-in).
 
+Federated sign-ins (``federation.users.sign_in``) run both when the user existed already, not at an
+identity's first sign-in (cognito-user-pools-working-with-lambda-triggers.html, "Lambda triggers for
+federated users").
+
 Neither reads a response field; a function error fails the sign-in (UserLambdaValidationException
 "PreAuthentication failed with error <message>." / "PostAuthentication ..."), and the sign-in's writes are
 rolled back. Both take plain pool and app-client documents so that every sign-in flow (the CUSTOM_AUTH

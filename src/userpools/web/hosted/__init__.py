@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from starlette.routing import Mount, Route
 
+import userpools.web.hosted.federated as federation  # its own line: the federation routes
 from userpools.oauth2.sites import PATH_PREFIX
 from userpools.web import ui_images
 from userpools.web.hosted import endpoints, login, steps
@@ -34,4 +35,4 @@ routes = [
     Route(ui_images.route.path, ui_images.ui_image, methods=["GET"]),
 ]
 
-mount = Mount(PATH_PREFIX + "/{domain}", routes=routes)
+mount = Mount(PATH_PREFIX + "/{domain}", routes=[*routes, *federation.routes])

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userpools.oauth2 import authorize as authz
-from userpools.oauth2 import discovery, logout, revoke, token, userinfo
+from userpools.oauth2 import discovery, federated, logout, revoke, token, userinfo
 from userpools.oauth2.client_auth import basic_credentials
 from userpools.oauth2.session import SESSION_COOKIE, HostedSession, open_session
 from userpools.operations.context import Context
@@ -39,6 +39,8 @@ def login_redirect(place: Place, params: dict[str, str]) -> Response:
 async def authorize(request: Request, place: Place) -> Response:
     params = query(request)
     session = session_of(request, place)
+    if params.get("identity_provider") or params.get("idp_identifier"):  # no network I/O while writing
+        await run(request, place, lambda ctx: federated.prepare(ctx, place.site, params), write=False)
 
     async def work(ctx: Context) -> authz.Decision:
         return await authz.decide(ctx, place.site, await authz.validate(ctx, place.site, params), session)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from userpools.oauth2 import authorize as authz
 from userpools.oauth2 import session
 from userpools.oauth2.session import HostedSession
+from userpools.web.hosted import provider_links
 from userpools.web.hosted.place import Place, services_of
 from userpools.web.hosted.render import page
 from userpools.web.hosted.responses import redirect
@@ -69,6 +70,7 @@ async def login_page(
         request, place, "login.html", title=SIGN_IN_TITLE, status=status,
         client_id=str(request_.client["ClientId"]), action=action(place, "/login", request_), error=error,
         csrf=csrf_token(request, place, cookie), username=username or request_.login_hint or "",
+        providers=provider_links.links(place, request_),
     )  # fmt: skip
     set_csrf(response, place, cookie)
     return response

@@ -7,7 +7,8 @@ Cognito's does, unless ``prompt`` asks for a new sign-in. The POST needs the CSR
 then signs in with the API's machinery (``oauth2.signin``); its errors (``Incorrect username or
 password.``, ``Password attempts exceeded``, a Lambda trigger's refusal ...) are shown on the form. On
 success the session cookie is set and the browser goes to the callback with a code or tokens; a
-challenge (new password, MFA code) continues on its step page (``steps``).
+challenge (new password, MFA code) continues on its step page (``steps``). The page links the client's
+external identity providers (``provider_links``); a client without ``COGNITO`` gets those links only.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from userpools.web.hosted import steps
 from userpools.web.hosted.endpoints import session_of
 from userpools.web.hosted.forms import csrf_valid, login_page
 from userpools.web.hosted.place import Place, form, query, run
+from userpools.web.hosted.provider_links import NO_SIGN_IN, choose
 from userpools.web.hosted.responses import page_handler, redirect
 
 MISSING = "Enter your username and password."
-NO_USER_POOL_SIGN_IN = "This app client does not allow signing in with a user pool account."
+NO_USER_POOL_SIGN_IN = NO_SIGN_IN
 
 
 def _check_cognito(request_: authz.AuthorizeRequest) -> None:
@@ -49,7 +51,8 @@ async def login(request: Request, place: Place) -> Response:
     request_, decision = await run(request, place, work)
     if decision.location is not None:
         return redirect(decision.location)
-    _check_cognito(request_)
+    if providers.COGNITO not in providers.supported(request_.client):
+        return await choose(request, place, request_)  # external identity providers only
     return await login_page(request, place, request_)
 
 

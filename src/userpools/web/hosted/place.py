@@ -79,15 +79,15 @@ def query(request: Request) -> dict[str, str]:
     return out
 
 
-async def form(request: Request) -> dict[str, str]:
-    """An ``application/x-www-form-urlencoded`` body (the first value of each field)."""
+async def form(request: Request, limit: int = MAX_FORM_BYTES) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body of at most ``limit`` bytes (each field's first value)."""
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise InvalidRequest("The body must be application/x-www-form-urlencoded.")
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_FORM_BYTES:
+        if len(body) > limit:
             raise InvalidRequest("The request body is too large.")
     out: dict[str, str] = {}
     try:
