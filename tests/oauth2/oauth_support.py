@@ -73,7 +73,9 @@ def make_app(
         UserPoolId=pool_id, ClientName="web", GenerateSecret=secret, **settings
     )["UserPoolClient"]
     if alice:
-        add_user(idp, pool_id, "alice", email="alice@example.com", email_verified="true", name="Alice Liddell")
+        add_user(
+            idp, pool_id, "alice", email="alice@example.com", email_verified="true", name="Alice Liddell"
+        )
     return App(live, pool_id, domain, created["ClientId"], created.get("ClientSecret"))
 
 

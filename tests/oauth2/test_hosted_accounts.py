@@ -206,3 +206,17 @@ def test_forgot_password_limits_and_admin_only(idp: Any, live: RunningServer) ->
     query = urlsplit(login_form(login, live.url).action).query
     refused = other.get(f"{closed.url('/forgotPassword')}?{query}")
     assert refused.status_code == 403 and "only possible by an administrator" in refused.text
+
+
+def test_sign_up_in_a_pool_with_mfa_on_sets_up_totp(idp: Any, live: RunningServer) -> None:
+    app = make_app(idp, live, pool=EMAIL_REQUIRED)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=app.pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    browser = Browser(app)
+    confirm = _sign_up(browser, _open_signup(browser), username="hank")
+    setup = post_form(browser, confirm, code=sent_code(live, app.pool_id, "sign_up"))
+    # Confirmed; the sign-in that follows needs the second factor first, as any sign-in would.
+    assert setup.status_code == 200 and "Set up your authenticator app" in setup.text
+    assert "userpools-session" not in setup.headers.get("set-cookie", "")
+    assert idp.admin_get_user(UserPoolId=app.pool_id, Username="hank")["UserStatus"] == "CONFIRMED"
