@@ -217,3 +217,30 @@ def sent_code(live: RunningServer, pool_id: str, kind: str) -> str:
     sent = [json.loads(line) for line in live.outbox.read_text(encoding="utf-8").splitlines()]
     body = [m for m in sent if m["pool_id"] == pool_id and m.get("kind") == kind][-1]["body"]
     return str(re.findall(r"\d{6}", body)[-1])
+
+
+def sibling(browser: Browser, page: httpx.Response, path: str, **extra: str) -> httpx.Response:
+    """GET another hosted page (``/signup`` ...) with the authorize parameters of ``page``'s form."""
+    query = urlsplit(form_of(page)["action"]).query
+    more = f"&{urlencode(extra)}" if extra else ""
+    return browser.get(f"{browser.app.url(path)}?{query}{more}")
+
+
+SMS_CONFIG = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
+
+
+def sms_mfa(idp: Any, pool_id: str, mode: str = "OPTIONAL", *, totp: bool = False) -> None:
+    """Turns on SMS MFA (messages "Hosted code {####}") and, with ``totp``, TOTP MFA in a pool created
+    with ``SmsConfiguration=SMS_CONFIG``."""
+    sms = {"SmsAuthenticationMessage": "Hosted code {####}", "SmsConfiguration": SMS_CONFIG}
+    extra = {"SoftwareTokenMfaConfiguration": {"Enabled": True}} if totp else {}
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration=mode, SmsMfaConfiguration=sms, **extra)
+
+
+def verified_phone(idp: Any, pool_id: str, username: str = "alice", phone: str = "+15555550123") -> None:
+    attributes = {"phone_number": phone, "phone_number_verified": "true"}
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+    )

@@ -18,6 +18,7 @@ from oauth_support import (
     post_form,
     query_of,
     sent_code,
+    sibling,
 )
 
 from userpools.testing import RunningServer
@@ -92,8 +93,7 @@ def test_confirmation_elsewhere_leads_to_sign_in(idp: Any, live: RunningServer) 
                 UserAttributes=[{"Name": "email", "Value": "carl@example.com"},
                                 {"Name": "name", "Value": "Carl"}])  # fmt: skip
     browser = Browser(app)
-    login = browser.open_login()
-    page = browser.get(_link(login, "Sign up").replace("/signup?", "/confirmUser?username=carl&"))
+    page = sibling(browser, browser.open_login(), "/confirmUser", username="carl")
     assert page.status_code == 200 and "Confirm the account <strong>carl</strong>" in page.text
     done = post_form(browser, page, code=sent_code(live, app.pool_id, "sign_up"))
     # Not the browser that signed up (no ticket): the sign-in page, name filled in, says so.
@@ -123,8 +123,7 @@ def test_sign_up_hidden_when_only_admins_create_users(idp: Any, live: RunningSer
     browser = Browser(app)
     login = browser.open_login()
     assert "/signup" not in login.text and "Forgot your password?" in login.text
-    query = urlsplit(login_form(login, live.url).action).query
-    refused = browser.get(f"{app.url('/signup')}?{query}")
+    refused = sibling(browser, login, "/signup")
     assert refused.status_code == 403 and "SignUp is not permitted for this user pool" in refused.text
 
 
@@ -203,8 +202,7 @@ def test_forgot_password_limits_and_admin_only(idp: Any, live: RunningServer) ->
     other = Browser(closed)
     login = other.open_login()
     assert "Forgot your password?" not in login.text and "Sign up" in login.text
-    query = urlsplit(login_form(login, live.url).action).query
-    refused = other.get(f"{closed.url('/forgotPassword')}?{query}")
+    refused = sibling(other, login, "/forgotPassword")
     assert refused.status_code == 403 and "only possible by an administrator" in refused.text
 
 

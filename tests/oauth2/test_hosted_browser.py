@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyotp
 import pytest
 from browser_support import CHROMIUM, FLAGS, TestApp, require_chromium, shot
-from oauth_support import PASSWORD, make_app, sent_code
+from oauth_support import PASSWORD, SMS_CONFIG, make_app, sent_code, sms_mfa, verified_phone
 
 from userpools.testing import RunningServer
 
 NEW_PASSWORD = "Browser-Passw0rd!"
-SMS = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +33,21 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
+@contextmanager
+def fresh_page(chromium: Any) -> Iterator[Any]:
+    """A page in a new browser context: its own cookies, as another browser would have."""
     context = chromium.new_context(locale="en-US")
     context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    with fresh_page(chromium) as page:
+        yield page
 
 
 @pytest.fixture
@@ -115,12 +124,9 @@ def test_sign_up_confirm_and_token_exchange(
 def test_totp_set_up_then_sign_in_with_a_code(
     idp: Any, live: RunningServer, chromium: Any, page: Any, test_app: TestApp
 ) -> None:
-    app = _app(idp, live, test_app, {"SmsConfiguration": SMS})
+    app = _app(idp, live, test_app, {"SmsConfiguration": SMS_CONFIG})
     pool_id = app.client.pool_id  # type: ignore[union-attr]
-    idp.set_user_pool_mfa_config(
-        UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True},
-        SmsMfaConfiguration={"SmsAuthenticationMessage": "Your code {####}", "SmsConfiguration": SMS},
-    )  # fmt: skip
+    sms_mfa(idp, pool_id, "ON", totp=True)
     page.goto(app.authorize_url())
     _sign_in(page)
     _heading(page, "Set up your authenticator app")
@@ -134,9 +140,7 @@ def test_totp_set_up_then_sign_in_with_a_code(
     page.get_by_role("button", name="Verify and sign in").click()
     _signed_in_as(page, test_app, "alice")
 
-    second = chromium.new_context()  # another browser: no session, so the code is asked
-    try:
-        other = second.new_page()
+    with fresh_page(chromium) as other:  # another browser: no session, so the code is asked
         other.goto(app.authorize_url())
         _sign_in(other)
         _heading(other, "Enter your authentication code")
@@ -144,22 +148,14 @@ def test_totp_set_up_then_sign_in_with_a_code(
         other.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).at(time.time() + 30))
         other.get_by_role("button", name="Sign in").click()
         _signed_in_as(other, test_app, "alice")
-    finally:
-        second.close()
 
     # With SMS MFA too and no preferred factor, the user chooses one.
-    idp.admin_update_user_attributes(
-        UserPoolId=pool_id, Username="alice",
-        UserAttributes=[{"Name": "phone_number", "Value": "+15555550123"},
-                        {"Name": "phone_number_verified", "Value": "true"}],
-    )  # fmt: skip
+    verified_phone(idp, pool_id)
     idp.admin_set_user_mfa_preference(
         UserPoolId=pool_id, Username="alice", SMSMfaSettings={"Enabled": True, "PreferredMfa": False},
         SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False},
     )  # fmt: skip
-    third = chromium.new_context()
-    try:
-        choose = third.new_page()
+    with fresh_page(chromium) as choose:
         choose.goto(app.authorize_url())
         _sign_in(choose)
         _heading(choose, "Choose how to verify your sign-in")
@@ -170,8 +166,6 @@ def test_totp_set_up_then_sign_in_with_a_code(
         choose.get_by_label("Code", exact=True).fill(sent_code(live, pool_id, "mfa"))
         choose.get_by_role("button", name="Sign in").click()
         _signed_in_as(choose, test_app, "alice")
-    finally:
-        third.close()
 
 
 def test_forgot_password(idp: Any, live: RunningServer, page: Any, test_app: TestApp) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pyotp
 from oauth_support import (
     PASSWORD,
+    SMS_CONFIG,
     Browser,
     add_user,
     exchange,
@@ -19,6 +20,8 @@ from oauth_support import (
     post_form,
     query_of,
     sent_code,
+    sms_mfa,
+    verified_phone,
 )
 
 from userpools.testing import RunningServer
@@ -122,17 +125,9 @@ def test_mfa_setup_step(idp: Any, live: RunningServer) -> None:
 
 
 def test_select_mfa_type_step(idp: Any, live: RunningServer) -> None:
-    sms = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
-    app = make_app(idp, live, pool={"SmsConfiguration": sms})
-    idp.set_user_pool_mfa_config(
-        UserPoolId=app.pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True},
-        SmsMfaConfiguration={"SmsAuthenticationMessage": "Hosted code {####}", "SmsConfiguration": sms},
-    )  # fmt: skip
-    idp.admin_update_user_attributes(
-        UserPoolId=app.pool_id, Username="alice",
-        UserAttributes=[{"Name": "phone_number", "Value": "+15555550123"},
-                        {"Name": "phone_number_verified", "Value": "true"}],
-    )  # fmt: skip
+    app = make_app(idp, live, pool={"SmsConfiguration": SMS_CONFIG})
+    sms_mfa(idp, app.pool_id, totp=True)
+    verified_phone(idp, app.pool_id)
     secret = _add_totp(idp, app)
     idp.admin_set_user_mfa_preference(
         UserPoolId=app.pool_id, Username="alice", SMSMfaSettings={"Enabled": True, "PreferredMfa": False},
@@ -172,17 +167,9 @@ def test_step_forms_need_csrf(idp: Any, live: RunningServer) -> None:
 
 
 def test_sms_code_step(idp: Any, live: RunningServer) -> None:
-    sms = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
-    app = make_app(idp, live, pool={"SmsConfiguration": sms})
-    idp.set_user_pool_mfa_config(
-        UserPoolId=app.pool_id, MfaConfiguration="OPTIONAL",
-        SmsMfaConfiguration={"SmsAuthenticationMessage": "Hosted code {####}", "SmsConfiguration": sms},
-    )  # fmt: skip
-    idp.admin_update_user_attributes(
-        UserPoolId=app.pool_id, Username="alice",
-        UserAttributes=[{"Name": "phone_number", "Value": "+15555550123"},
-                        {"Name": "phone_number_verified", "Value": "true"}],
-    )  # fmt: skip
+    app = make_app(idp, live, pool={"SmsConfiguration": SMS_CONFIG})
+    sms_mfa(idp, app.pool_id)
+    verified_phone(idp, app.pool_id)
     idp.admin_set_user_mfa_preference(UserPoolId=app.pool_id, Username="alice",
                                       SMSMfaSettings={"Enabled": True, "PreferredMfa": True})  # fmt: skip
     browser = Browser(app)

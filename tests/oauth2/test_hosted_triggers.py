@@ -11,11 +11,11 @@ from oauth_support import (
     Browser,
     claims,
     exchange,
-    form_of,
     login_form,
     make_app,
     post_form,
     sent_code,
+    sibling,
     token,
 )
 
@@ -104,7 +104,7 @@ EMAIL = {"Name": "email", "AttributeDataType": "String", "Required": True, "Muta
 
 
 def _sign_up(browser: Browser, username: str, **values: str) -> Any:
-    page = browser.get(form_of(browser.open_login())["action"].replace("/login?", "/signup?"))
+    page = sibling(browser, browser.open_login(), "/signup")
     return post_form(browser, page, username=username, password=PASSWORD, **values)
 
 
