@@ -212,11 +212,15 @@ def post_form(browser: Browser, page: httpx.Response, **values: str) -> httpx.Re
     return browser.http.post(browser.app.live.url + action, data={**fields, **values})
 
 
-def sent_code(live: RunningServer, pool_id: str, kind: str) -> str:
-    """The code of the latest message of ``kind`` (``sign_up``, ``forgot_password`` ...) sent in the pool."""
+def sent_message(live: RunningServer, pool_id: str, kind: str) -> dict[str, Any]:
+    """The latest message of ``kind`` (``sign_up``, ``forgot_password``, ``mfa`` ...) sent in the pool."""
     sent = [json.loads(line) for line in live.outbox.read_text(encoding="utf-8").splitlines()]
-    body = [m for m in sent if m["pool_id"] == pool_id and m.get("kind") == kind][-1]["body"]
-    return str(re.findall(r"\d{6}", body)[-1])
+    return dict([m for m in sent if m["pool_id"] == pool_id and m.get("kind") == kind][-1])
+
+
+def sent_code(live: RunningServer, pool_id: str, kind: str) -> str:
+    """The code in the latest message of ``kind`` sent in the pool."""
+    return str(re.findall(r"\d{6}", sent_message(live, pool_id, kind)["body"])[-1])
 
 
 def sibling(browser: Browser, page: httpx.Response, path: str, **extra: str) -> httpx.Response:

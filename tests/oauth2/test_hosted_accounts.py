@@ -18,6 +18,7 @@ from oauth_support import (
     post_form,
     query_of,
     sent_code,
+    sent_message,
     sibling,
 )
 
@@ -218,3 +219,28 @@ def test_sign_up_in_a_pool_with_mfa_on_sets_up_totp(idp: Any, live: RunningServe
     assert setup.status_code == 200 and "Set up your authenticator app" in setup.text
     assert "userpools-session" not in setup.headers.get("set-cookie", "")
     assert idp.admin_get_user(UserPoolId=app.pool_id, Username="hank")["UserStatus"] == "CONFIRMED"
+
+
+def test_confirmation_link_of_the_email(idp: Any, live: RunningServer) -> None:
+    template = {"DefaultEmailOption": "CONFIRM_WITH_LINK", "EmailMessageByLink": "Please {##Verify Email##}"}
+    app = make_app(idp, live, pool={**EMAIL_REQUIRED, "VerificationMessageTemplate": template})
+    attributes = [{"Name": "email", "Value": "ivy@example.com"}, {"Name": "name", "Value": "Ivy"}]
+    idp.sign_up(ClientId=app.client_id, Username="ivy", Password=PASSWORD, UserAttributes=attributes)
+    body = str(sent_message(live, app.pool_id, "sign_up")["body"])
+    link = unescape(re.search(r'href="([^"]+)"', body).group(1))  # type: ignore[union-attr]
+    assert link.startswith(
+        f"{app.base}/confirmUser?client_id={app.client_id}&user_name=ivy&confirmation_code="
+    )
+    browser = Browser(app)
+    page = browser.get(link)  # opening the link confirms nothing by itself
+    assert page.status_code == 200 and "Confirm my account" in page.text
+    assert idp.admin_get_user(UserPoolId=app.pool_id, Username="ivy")["UserStatus"] == "UNCONFIRMED"
+    forged = browser.http.post(live.url + form_of(page)["action"], data={"_csrf": "forged"})
+    assert forged.status_code == 403
+    done = post_form(browser, page)
+    assert done.status_code == 200 and "Your registration has been confirmed!" in done.text
+    assert idp.admin_get_user(UserPoolId=app.pool_id, Username="ivy")["UserStatus"] == "CONFIRMED"
+    again = post_form(browser, page)
+    assert again.status_code == 400 and "User cannot be confirmed. Current status is CONFIRMED" in again.text
+    wrong_client = browser.get(link.replace(app.client_id, "nosuchclient"))
+    assert wrong_client.status_code == 400 and "does not exist in this user pool" in wrong_client.text

@@ -9,7 +9,8 @@ ConfirmSignUp and ResendConfirmationCode (their attempt limits apply). Once the 
 user goes on to the callback, as with Cognito's hosted UI: in the browser that signed up, the sign-up
 ticket (``oauth2.accounts``) stands for the password just chosen (``signin.after_sign_up``: triggers and
 MFA as at any sign-in); elsewhere the sign-in page follows, with the account's name filled in. A user
-that PreSignUp confirmed at once signs in with the password straight away.
+that PreSignUp confirmed at once signs in with the password straight away. The link of a
+CONFIRM_WITH_LINK email also opens ``/confirmUser`` (``confirm_link``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from userpools.oauth2 import authorize as authz
 from userpools.oauth2.errors import PageError
 from userpools.oauth2.session import CSRF_COOKIE
 from userpools.operations.context import Context
-from userpools.web.hosted import api_calls, steps
+from userpools.web.hosted import api_calls, confirm_link, steps
 from userpools.web.hosted.forms import (
     account_request,
     action,
@@ -131,6 +132,8 @@ async def sign_up(request: Request, place: Place) -> Response:
 
 @page_handler
 async def confirm_user(request: Request, place: Place) -> Response:
+    if confirm_link.is_link(request):  # the CONFIRM_WITH_LINK email's link: no authorize request
+        return await confirm_link.confirm_from_link(request, place)
     request_, _pool = await account_request(request, place)
     if request.method == "GET":
         return await confirm_page(request, place, request_, query(request).get("username", "").strip())
