@@ -177,3 +177,16 @@ def test_sms_code_step(idp: Any, live: RunningServer) -> None:
     assert step.status_code == 200 and "We sent a code to +*******0123." in step.text
     done = post_form(browser, step, code=sent_code(live, app.pool_id, "mfa"))
     assert done.status_code == 302 and "code=" in done.headers["location"], done.text
+
+
+def test_forged_step_fields_are_refused(idp: Any, live: RunningServer) -> None:
+    app = _totp_app(idp, live, mode="ON")
+    browser = Browser(app)
+    setup = browser.submit(login_form(browser.open_login(), live.url))
+    for fields in ({"setup": "forged"}, {"session": "", "setup": ""}, {"session": "x" * 30}):
+        answer = post_form(browser, setup, code="123456", **fields)
+        assert answer.status_code == 400 and 'name="password"' in answer.text, (fields, answer.text)
+    choose = post_form(browser, setup, challenge="SELECT_MFA_TYPE", answer="SMS_MFA", choices="[")
+    assert choose.status_code == 400 and 'name="password"' in choose.text
+    unknown = post_form(browser, setup, challenge="CUSTOM_CHALLENGE", code="1")
+    assert unknown.status_code == 400 and "This sign-in step does not exist." in unknown.text

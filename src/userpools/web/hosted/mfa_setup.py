@@ -21,7 +21,8 @@ import segno
 from markupsafe import Markup
 from starlette.requests import Request
 
-from userpools.errors import InvalidParameterException
+from userpools.auth.sessions import INVALID
+from userpools.errors import InvalidParameterException, NotAuthorizedException
 from userpools.web.hosted import api_calls
 from userpools.web.hosted.place import Place, services_of
 
@@ -75,6 +76,8 @@ async def prepare(
 
 async def verify(request: Request, place: Place, fields: Mapping[str, str]) -> str:
     """VerifySoftwareToken with the posted code; the Session that answers MFA_SETUP."""
+    if _open(request, place, fields.get("setup")) is None:  # not the form this page made
+        raise NotAuthorizedException(INVALID)
     code = fields.get("code", "").replace(" ", "")
     if len(code) != 6 or not code.isdigit():
         raise InvalidParameterException(ENTER_CODE)
