@@ -244,3 +244,22 @@ def test_confirmation_link_of_the_email(idp: Any, live: RunningServer) -> None:
     assert again.status_code == 400 and "User cannot be confirmed. Current status is CONFIRMED" in again.text
     wrong_client = browser.get(link.replace(app.client_id, "nosuchclient"))
     assert wrong_client.status_code == 400 and "does not exist in this user pool" in wrong_client.text
+
+
+def test_account_and_step_pages_carry_the_branding(idp: Any, live: RunningServer) -> None:
+    app = make_app(idp, live, pool=EMAIL_REQUIRED)
+    idp.set_ui_customization(UserPoolId=app.pool_id, CSS=".label-customizable { font-weight: 700; }",
+                             ImageFile=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # fmt: skip
+    browser = Browser(app)
+    login = browser.open_login()
+    pages = [
+        sibling(browser, login, path) for path in ("/signup", "/forgotPassword", "/confirmForgotPassword")
+    ]
+    pages.append(_sign_up(browser, pages[0]))  # the confirmation form
+    for page in pages:
+        assert page.status_code == 200 and '<html lang="en">' in page.text
+        assert re.search(r'<link rel="stylesheet" href="[^"]+/custom\.css">', page.text)
+        assert '<img class="logo-customizable"' in page.text
+        labels = re.findall(r'<label class="label-customizable" for="([^"]+)">', page.text)
+        inputs = re.findall(r'<input id="([^"]+)"', page.text)
+        assert labels and set(inputs) == set(labels)  # every field has its label
