@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from userpools.domain.user import User
+from userpools.store.auth_state import SIGN_IN_SECRETS, SIGN_IN_USER
 from userpools.store.database import Database
 
 POOL = "us-east-1_Auth12345"
@@ -64,3 +65,30 @@ async def test_markers_are_single_use_and_purged(database: Database) -> None:
         assert await uow.auth.use_once("a" * 32, 100.0)  # forgotten once expired
     async with database.unit_of_work(write=True) as uow:
         assert not await uow.auth.use_once("b" * 32, 200.0)
+
+
+async def test_the_client_query_reads_the_signing_in_user_ahead(database: Database) -> None:
+    """ClientRepo.with_pool(user_keys=...) finds the user and its secrets in its one query; the sign-in's
+    later lookups are answered from it, the same as by their own queries."""
+    user_id = await _user(database)
+    async with database.unit_of_work(write=True) as uow:
+        await uow.clients.insert(POOL, "client1", "app", {}, 1.0)
+        await uow.clients.add_secret("client1", "s1", "secret-1", 1.0)
+        await uow.clients.add_secret("client1", "s2", "secret-2", 2.0)
+        await uow.auth.count_failure(user_id, 5.0)
+    async with database.unit_of_work(write=False) as direct:
+        alone = await direct.auth.user_for_sign_in(POOL, "alice")
+        alone_secrets = await direct.auth.sign_in_secrets(user_id)
+    async with database.unit_of_work(write=False) as uow:
+        found = await uow.clients.with_pool("client1", None, ("Alice", "alice"))
+        assert found is not None and found[0]["ClientId"] == "client1" and found[1]["Id"] == POOL
+        assert (SIGN_IN_USER, f"{POOL}\x00alice") in uow.read_ahead
+        assert await uow.clients.secrets_of("client1") == [
+            "secret-1",
+            "secret-2",
+        ]  # not repeated per user row
+        assert await uow.auth.user_for_sign_in(POOL, "Alice") is None  # nobody holds the key as typed
+        assert await uow.auth.user_for_sign_in(POOL, "alice") == alone
+        secrets = await uow.auth.sign_in_secrets(user_id)
+        assert secrets == alone_secrets and secrets is not None and secrets.failures == 1
+        assert not any(key[0] in (SIGN_IN_USER, SIGN_IN_SECRETS) for key in uow.read_ahead)  # used once

@@ -75,6 +75,10 @@ async def test_families_sign_outs_and_grant_state(database: Database) -> None:
         assert with_client.client is not None and with_client.client["ClientId"] == "client1"
         assert with_client.client["UserPoolId"] == POOL and with_client.client["ClientName"] == "c"
         assert (await repo.grant_state(POOL, "sub-1", None, "gone")).client is None
+        lean = await repo.grant_state(POOL, "sub-1", "fam-1", "client1", pool_doc=False)
+        assert lean.pool == {"Id": POOL, "Name": state.pool["Name"]} and lean.family_revoked
+        assert lean.user == state.user and lean.client == with_client.client
+        assert (await repo.grant_state("us-east-1_missing00", "sub-1", None, pool_doc=False)).pool is None
         await repo.revoke_user(user_id, 1600.0)
         await repo.sign_out(user_id, 1600.0)
         await repo.sign_out(user_id, 1700.0)

@@ -82,16 +82,23 @@ async def _verify(ctx: Context, access_token: str) -> tuple[str, dict[str, Any]]
     return key.pool_id, claims
 
 
-async def authenticate(ctx: Context, access_token: str, *, scope: str = ADMIN_SCOPE) -> AccessGrant:
-    """The pool, user and claims behind ``access_token``; raises as Cognito does when it can't be used."""
+async def authenticate(
+    ctx: Context, access_token: str, *, scope: str = ADMIN_SCOPE, pool_doc: bool = True
+) -> AccessGrant:
+    """The pool, user and claims behind ``access_token``; raises as Cognito does when it can't be used.
+
+    ``pool_doc`` False: ``AccessGrant.pool`` is only ``{"Id", "Name"}`` (for operations that don't read
+    the pool's configuration).
+    """
     pool_id, claims = await verified_access_claims(ctx, access_token)
     if scope not in str(claims.get("scope", "")).split():
         raise NotAuthorizedException(MISSING_SCOPE)
     origin_jti = claims.get("origin_jti")
     client_id = str(claims.get("client_id", ""))
     state = await ctx.uow.refresh_tokens.grant_state(
-        pool_id, claims["sub"], origin_jti if isinstance(origin_jti, str) else None, client_id
-    )
+        pool_id, claims["sub"], origin_jti if isinstance(origin_jti, str) else None, client_id,
+        pool_doc=pool_doc,
+    )  # fmt: skip
     if state.pool is None:
         raise _invalid()
     if state.family_revoked or _signed_out(claims, state.signed_out_after):

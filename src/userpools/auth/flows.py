@@ -26,6 +26,10 @@ from userpools.operations.context import Context
 
 PUBLIC_ONLY = frozenset({"USER_PASSWORD_AUTH"})
 ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+# Flows whose AuthParameters.USERNAME is looked up at once (read with the client: gate.caller).
+NAMES_A_USER = frozenset(
+    {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_SRP_AUTH", "CUSTOM_AUTH"}
+)
 
 
 async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
@@ -33,9 +37,11 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
     flow = str(req["AuthFlow"])
     if flow in (PUBLIC_ONLY if admin else ADMIN_ONLY):
         raise InvalidParameterException("Initiate Auth method not supported.")
-    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None, req.get("ClientMetadata"))
-    require_flow(who.client, flow)
     params = dict(req.get("AuthParameters") or {})
+    username = params.get("USERNAME") if flow in NAMES_A_USER else None
+    pool_id = req["UserPoolId"] if admin else None
+    who = await caller(ctx, req["ClientId"], pool_id, req.get("ClientMetadata"), username)
+    require_flow(who.client, flow)
     if flow == "USER_SRP_AUTH":
         return await srp_flow.start(ctx, who, params)
     if flow in ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):

@@ -77,13 +77,20 @@ class Caller:
 
 
 async def caller(
-    ctx: Context, client_id: str, pool_id: str | None, metadata: Mapping[str, str] | None = None
+    ctx: Context,
+    client_id: str,
+    pool_id: str | None,
+    metadata: Mapping[str, str] | None = None,
+    username: object = None,
 ) -> Caller:
     """The client (any pool for the public operations; ``pool_id``'s for the admin ones) and its pool.
 
     ``metadata`` is the request's ClientMetadata, passed on to the Lambda triggers of the sign-in.
+    ``username``: the USERNAME the sign-in names; the user holding it (as typed, or lower-cased for a
+    case-insensitive pool) is read in the same query, for ``find_user(..., sign_in=True)``.
     """
-    found = await ctx.uow.clients.with_pool(client_id, pool_id)
+    keys = (username, username.lower()) if isinstance(username, str) and username else ()
+    found = await ctx.uow.clients.with_pool(client_id, pool_id, keys)
     if found is not None:
         client, pool = found
     elif pool_id is None:

@@ -12,6 +12,7 @@ Known differences: the CustomMessage trigger is not invoked; SetUserSettings' MF
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from userpools.auth.access import AccessGrant, authenticate
@@ -49,16 +50,25 @@ WRONG_PASSWORD = "Incorrect username or password."
 class SignedIn:
     """The caller behind an AccessToken: pool rules, user and app client."""
 
-    def __init__(self, grant: AccessGrant, client: dict[str, Any]) -> None:
+    def __init__(self, grant: AccessGrant, client: dict[str, Any], pool_doc: bool = True) -> None:
         self.pool = grant.pool
         self.user: User = grant.user
         self.client = client
-        self.rules: PoolRules = rules_of(grant.pool)
+        self._pool_doc = pool_doc
+
+    @cached_property
+    def rules(self) -> PoolRules:
+        if not self._pool_doc:
+            raise RuntimeError("signed_in(..., pool_doc=False) read no pool configuration")
+        return rules_of(self.pool)
 
 
-async def signed_in(ctx: Context, access_token: str) -> SignedIn:
-    """Authenticates the token and refuses users who may not act (unconfirmed, password reset pending)."""
-    grant = await authenticate(ctx, access_token)
+async def signed_in(ctx: Context, access_token: str, *, pool_doc: bool = True) -> SignedIn:
+    """Authenticates the token and refuses users who may not act (unconfirmed, password reset pending).
+
+    ``pool_doc`` False skips reading the pool's configuration (``SignedIn.rules`` is then unavailable).
+    """
+    grant = await authenticate(ctx, access_token, pool_doc=pool_doc)
     client = grant.client
     if client is None:
         raise NotAuthorizedException("Invalid Access Token")
@@ -66,7 +76,7 @@ async def signed_in(ctx: Context, access_token: str) -> SignedIn:
         raise PasswordResetRequiredException("Password reset required for the user")
     if grant.user.status == UNCONFIRMED:
         raise UserNotConfirmedException("User is not confirmed.")
-    return SignedIn(grant, client)
+    return SignedIn(grant, client, pool_doc)
 
 
 def readable(client: dict[str, Any], attributes: dict[str, str]) -> dict[str, str]:
@@ -82,7 +92,7 @@ def readable(client: dict[str, Any], attributes: dict[str, str]) -> dict[str, st
 @operation("GetUser", write=False)
 async def get_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_GetUser: the signed-in user's username, readable attributes and MFA settings."""
-    me = await signed_in(ctx, req["AccessToken"])
+    me = await signed_in(ctx, req["AccessToken"], pool_doc=False)
     return {
         "Username": me.user.username,
         "UserAttributes": to_wire(readable(me.client, me.user.attributes)),

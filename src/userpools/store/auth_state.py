@@ -9,6 +9,7 @@ value would have expired anyway.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -87,25 +88,67 @@ def _secrets(row: Any) -> SignInSecrets | None:
     )
 
 
+# Read-ahead (UnitOfWork.read_ahead) keys: a user looked up by username key (None: nobody has it), and
+# the sign-in secrets of a user by id.
+SIGN_IN_USER = "sign-in-user"
+SIGN_IN_SECRETS = "sign-in-secrets"
+# The profile and secret columns under "u_" names, for queries that read them beside other tables.
+PREFIXED_USER_COLUMNS = [c.label(f"u_{c.name}") for c in (*PROFILE, *_SECRET_COLUMNS)]
+
+
+class _Prefixed:
+    """A row's "u_" columns under their own names (what user_from_row and _secrets read)."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, f"u_{name}")
+
+
+def remember_sign_in_users(
+    read_ahead: dict[tuple[str, str], Any], pool_id: str, keys: tuple[str, ...], rows: Sequence[Any]
+) -> None:
+    """Keeps, for this unit of work's ``user_for_sign_in``, who each username key in ``keys`` names (from
+    rows carrying PREFIXED_USER_COLUMNS), and their sign-in secrets."""
+    found: dict[str, User] = {}
+    for row in rows:
+        if row.u_id is not None and row.u_username_key not in found:
+            user = user_from_row(_Prefixed(row))
+            found[row.u_username_key] = user
+            read_ahead[(SIGN_IN_SECRETS, str(user.id))] = _secrets(_Prefixed(row))
+    for key in keys:
+        read_ahead[(SIGN_IN_USER, f"{pool_id}\x00{key}")] = found.get(key)
+
+
 class AuthStateRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, read_ahead: dict[tuple[str, str], Any] | None = None) -> None:
         self.conn = conn
-        self._read_ahead: dict[int, SignInSecrets | None] = {}
+        self.read_ahead = read_ahead if read_ahead is not None else {}
 
     async def user_for_sign_in(self, pool_id: str, username_key: str) -> User | None:
         """The user named ``username_key``; its sign-in secrets are read in the same query and kept for
-        the next ``sign_in_secrets`` of that user in this unit of work."""
+        the next ``sign_in_secrets`` of that user in this unit of work. No query when the request's
+        first read (``ClientRepo.with_pool`` with ``user_keys``) already looked for that key."""
+        known = (SIGN_IN_USER, f"{pool_id}\x00{username_key}")
+        if known in self.read_ahead:
+            found: User | None = self.read_ahead.pop(known)
+            return found
         row = (await self.conn.execute(_USER_FOR_SIGN_IN, {"pool_id": pool_id, "key": username_key})).first()
         if row is None:
             return None
         user = user_from_row(row)
-        self._read_ahead[user.id] = _secrets(row)
+        self.read_ahead[(SIGN_IN_SECRETS, str(user.id))] = _secrets(row)
         return user
 
     async def sign_in_secrets(self, user_id: int) -> SignInSecrets | None:
         """Privileged: the verifier and failure counter of a user, None when the user has no password."""
-        if user_id in self._read_ahead:
-            return self._read_ahead.pop(user_id)
+        known = (SIGN_IN_SECRETS, str(user_id))
+        if known in self.read_ahead:
+            secrets: SignInSecrets | None = self.read_ahead.pop(known)
+            return secrets
         row = (await self.conn.execute(_SECRETS, {"user_id": user_id})).first()
         return None if row is None else _secrets(row)
 

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 
+from userpools.store.auth_state import PREFIXED_USER_COLUMNS, remember_sign_in_users
 from userpools.store.connection import Conn
 from userpools.store.groups import POOL_HAS_GROUPS
 from userpools.store.pools import pool_document
 from userpools.store.signing_keys import SIGNING_KIDS, latest_kid
-from userpools.store.tables import client_secrets, clients, groups, pools
+from userpools.store.tables import (
+    auth_failures,
+    client_secrets,
+    clients,
+    groups,
+    pools,
+    user_credentials,
+    users,
+)
 from userpools.store.unique import insert_new
 
 _COLUMNS = ("UserPoolId", "ClientId", "ClientName", "CreationDate", "LastModifiedDate")
@@ -50,8 +59,12 @@ _SECRETS = (
     .where(client_secrets.c.client_id == bindparam("client_id"))
     .order_by(client_secrets.c.created, client_secrets.c.secret_id)
 )
-_WITH_POOL = (
-    select(
+
+
+def _with_pool_query(of_pool: bool, with_user: bool) -> Any:
+    """The first read of a request made by an app client (see the module docstring); ``with_user`` also
+    reads the users holding the username keys ``k1`` / ``k2`` with their sign-in secrets."""
+    columns = [
         clients.c.client_id,
         clients.c.pool_id,
         clients.c.name.label("client_name"),
@@ -66,16 +79,25 @@ _WITH_POOL = (
         latest_kid("id", pools.c.id).label("id_kid"),
         latest_kid("access", pools.c.id).label("access_kid"),
         exists().where(groups.c.pool_id == pools.c.id).label("has_groups"),
+    ]
+    joined = clients.join(pools, pools.c.id == clients.c.pool_id).outerjoin(
+        client_secrets, client_secrets.c.client_id == clients.c.client_id
     )
-    .select_from(
-        clients.join(pools, pools.c.id == clients.c.pool_id).outerjoin(
-            client_secrets, client_secrets.c.client_id == clients.c.client_id
+    if with_user:
+        columns += PREFIXED_USER_COLUMNS
+        named = or_(users.c.username_key == bindparam("k1"), users.c.username_key == bindparam("k2"))
+        joined = (
+            joined.outerjoin(users, and_(users.c.pool_id == clients.c.pool_id, named))
+            .outerjoin(user_credentials, user_credentials.c.user_id == users.c.id)
+            .outerjoin(auth_failures, auth_failures.c.user_id == users.c.id)
         )
-    )
-    .where(clients.c.client_id == bindparam("client_id"))
-    .order_by(client_secrets.c.created, client_secrets.c.secret_id)
-)
-_WITH_POOL_OF = _WITH_POOL.where(clients.c.pool_id == bindparam("pool_id"))
+    query = select(*columns).select_from(joined).where(clients.c.client_id == bindparam("client_id"))
+    if of_pool:
+        query = query.where(clients.c.pool_id == bindparam("pool_id"))
+    return query.order_by(client_secrets.c.created, client_secrets.c.secret_id)
+
+
+_WITH_POOL = {(p, u): _with_pool_query(p, u) for p in (False, True) for u in (False, True)}
 
 
 class ClientRepo:
@@ -85,21 +107,27 @@ class ClientRepo:
         self.read_ahead = read_ahead if read_ahead is not None else {}
 
     async def with_pool(
-        self, client_id: str, pool_id: str | None = None
+        self, client_id: str, pool_id: str | None = None, user_keys: tuple[str, ...] = ()
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """``(client, pool)`` of a client (of ``pool_id`` when given), or None when there is no such client.
 
-        Its secrets come in the same query and answer this unit of work's ``secrets_of``.
+        Its secrets come in the same query and answer this unit of work's ``secrets_of``. ``user_keys``
+        (at most two username keys, e.g. a name as typed and lower-cased): the users holding them come
+        too, for ``AuthStateRepo.user_for_sign_in``.
         """
-        if pool_id is None:
-            result = await self.conn.execute(_WITH_POOL, {"client_id": client_id})
-        else:
-            result = await self.conn.execute(_WITH_POOL_OF, {"client_id": client_id, "pool_id": pool_id})
-        rows = result.all()
+        params: dict[str, Any] = {"client_id": client_id}
+        if pool_id is not None:
+            params["pool_id"] = pool_id
+        keys = tuple(dict.fromkeys(user_keys))[:2]
+        if keys:
+            params.update(k1=keys[0], k2=keys[-1])
+        rows = (await self.conn.execute(_WITH_POOL[(pool_id is not None, bool(keys))], params)).all()
         if not rows:
             return None
         row = rows[0]
-        self._secrets[client_id] = [r.secret for r in rows if r.secret is not None]
+        self._secrets[client_id] = list(dict.fromkeys(r.secret for r in rows if r.secret is not None))
+        if keys:
+            remember_sign_in_users(self.read_ahead, row.pool_id, keys, rows)
         if row.id_kid is not None and row.access_kid is not None:  # for the tokens this request may sign
             self.read_ahead[(SIGNING_KIDS, row.pool_id)] = {"id": row.id_kid, "access": row.access_kid}
         self.read_ahead[(POOL_HAS_GROUPS, row.pool_id)] = bool(row.has_groups)

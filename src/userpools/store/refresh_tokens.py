@@ -60,43 +60,58 @@ _FAMILY_REVOKED = (
     )
     .label("family_revoked")
 )
-_GRANT = (
-    select(
-        pools.c.id.label("pool_id"),
-        pools.c.name.label("pool_name"),
+
+
+def _grant_query(pool_doc: bool) -> Any:
+    """The access-token check's query; without the pool document (``pool_doc`` False) for operations
+    that need only the user and client (GetUser): the document is the largest value it reads."""
+    pool_columns = [
         pools.c.doc.label("pool_doc"),
         pools.c.created.label("pool_created"),
         pools.c.modified.label("pool_modified"),
-        # The user's profile columns under their own names, as users.user_from_row reads them.
-        users.c.id,
-        users.c.username,
-        users.c.sub,
-        users.c.status,
-        users.c.enabled,
-        users.c.attributes,
-        users.c.settings,
-        users.c.created,
-        users.c.modified,
-        user_sign_outs.c.after.label("signed_out_after"),
-        _FAMILY_REVOKED,
-        clients.c.client_id.label("client_id"),
-        clients.c.name.label("client_name"),
-        clients.c.doc.label("client_doc"),
-        clients.c.created.label("client_created"),
-        clients.c.modified.label("client_modified"),
-    )
-    .select_from(
-        # The joins name the pool by the parameter, not by pools.id: PostgreSQL then plans each lookup on
-        # its own unique index ((pool_id, sub), (pool_id, client_id)) instead of scanning the pool.
-        pools.outerjoin(users, and_(users.c.pool_id == bindparam("pool_id"), users.c.sub == bindparam("sub")))
-        .outerjoin(user_sign_outs, user_sign_outs.c.user_id == users.c.id)
-        .outerjoin(
-            clients,
-            and_(clients.c.pool_id == bindparam("pool_id"), clients.c.client_id == bindparam("client_id")),
+    ]
+    return (
+        select(
+            pools.c.id.label("pool_id"),
+            pools.c.name.label("pool_name"),
+            *(pool_columns if pool_doc else []),
+            # The user's profile columns under their own names, as users.user_from_row reads them.
+            users.c.id,
+            users.c.username,
+            users.c.sub,
+            users.c.status,
+            users.c.enabled,
+            users.c.attributes,
+            users.c.settings,
+            users.c.created,
+            users.c.modified,
+            user_sign_outs.c.after.label("signed_out_after"),
+            _FAMILY_REVOKED,
+            clients.c.client_id.label("client_id"),
+            clients.c.name.label("client_name"),
+            clients.c.doc.label("client_doc"),
+            clients.c.created.label("client_created"),
+            clients.c.modified.label("client_modified"),
         )
+        .select_from(
+            # The joins name the pool by the parameter, not by pools.id: PostgreSQL then plans each lookup on
+            # its own unique index ((pool_id, sub), (pool_id, client_id)) instead of scanning the pool.
+            pools.outerjoin(
+                users, and_(users.c.pool_id == bindparam("pool_id"), users.c.sub == bindparam("sub"))
+            )
+            .outerjoin(user_sign_outs, user_sign_outs.c.user_id == users.c.id)
+            .outerjoin(
+                clients,
+                and_(
+                    clients.c.pool_id == bindparam("pool_id"), clients.c.client_id == bindparam("client_id")
+                ),
+            )
+        )
+        .where(pools.c.id == bindparam("pool_id"))
     )
-    .where(pools.c.id == bindparam("pool_id"))
-)
+
+
+_GRANT = {True: _grant_query(True), False: _grant_query(False)}
 _REVOKE_FAMILY = (
     update(refresh_tokens)
     .where(refresh_tokens.c.origin_jti == bindparam("family"), refresh_tokens.c.revoked.is_(None))
@@ -138,8 +153,11 @@ def _stored(row: Any) -> StoredRefreshToken:
     )
 
 
-def _grant(row: Any) -> GrantState:
-    pool = pool_document(row.pool_id, row.pool_name, row.pool_created, row.pool_modified, row.pool_doc)
+def _grant(row: Any, pool_doc: bool) -> GrantState:
+    if pool_doc:
+        pool = pool_document(row.pool_id, row.pool_name, row.pool_created, row.pool_modified, row.pool_doc)
+    else:
+        pool = {"Id": row.pool_id, "Name": row.pool_name}
     user = user_from_row(row) if row.id is not None else None
     client = None
     if row.client_id is not None:
@@ -194,14 +212,17 @@ class RefreshTokenRepo:
             await self.conn.execute(_SIGN_OUT_UPDATE, {"uid": user_id, "cutoff": after})
 
     async def grant_state(
-        self, pool_id: str, sub: str, origin_jti: str | None, client_id: str = ""
+        self, pool_id: str, sub: str, origin_jti: str | None, client_id: str = "", *, pool_doc: bool = True
     ) -> GrantState:
-        """Pool document, user profile, sign-out time, family revocation and app client in one query."""
+        """Pool document, user profile, sign-out time, family revocation and app client in one query.
+
+        ``pool_doc`` False: the pool as ``{"Id", "Name"}`` only (it exists; its configuration is not read).
+        """
         params = {"pool_id": pool_id, "sub": sub, "origin_jti": origin_jti or "", "client_id": client_id}
-        row = (await self.conn.execute(_GRANT, params)).first()
+        row = (await self.conn.execute(_GRANT[pool_doc], params)).first()
         if row is None:
             return GrantState(None, None, None, False)
-        return _grant(row)
+        return _grant(row, pool_doc)
 
 
 __all__ = ["GrantState", "RefreshTokenRepo", "StoredRefreshToken"]

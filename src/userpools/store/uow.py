@@ -51,7 +51,7 @@ class UnitOfWork:
 
     @cached_property
     def auth(self) -> AuthStateRepo:
-        return AuthStateRepo(self.conn)
+        return AuthStateRepo(self.conn, self.read_ahead)
 
     @cached_property
     def groups(self) -> GroupRepo:
