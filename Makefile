@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 # drives; pinned by package-lock.json. Without Node the tests skip locally and fail in CI.
 JS_DIR := tests/clients/js
 JS_STAMP := $(JS_DIR)/node_modules/.installed
+# Debian's chromium for the browser tests (tests/oauth2/test_hosted_browser.py, driven by Playwright):
+# installed with apt-get when missing, never by `playwright install`. Without it (and without apt-get
+# as root) the browser tests skip locally; in CI they fail.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install serve test lint format docs clean
+.PHONY: install serve test lint format docs clean browser
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +30,18 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 		echo "npm not found: the client-library tests (tests/clients, Node.js 20+) will be skipped"; \
 	fi
 
-install: $(STAMP) $(JS_STAMP)
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		:; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "$(CHROMIUM) not found and apt-get unavailable: Debian's chromium is needed for the browser tests" >&2; exit 1; \
+	else \
+		echo "$(CHROMIUM) not found and apt-get unavailable (or not root): the browser tests will be skipped"; \
+	fi
+
+install: $(STAMP) $(JS_STAMP) browser
 
 serve: $(STAMP)
 	$(BIN)/userpools serve $(ARGS)
@@ -42,7 +57,7 @@ format: $(STAMP)
 
 # Everything on the embedded SQLite store, then the live-server tests again on PostgreSQL (the store
 # tests run on both stores in the first pass).
-test: $(STAMP) $(JS_STAMP) lint
+test: $(STAMP) $(JS_STAMP) browser lint
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 	USERPOOLS_TEST_STORE=postgresql $(BIN)/pytest -n 2 --dist loadfile tests/api tests/cli tests/oauth2 $(PYTEST_ARGS)
 

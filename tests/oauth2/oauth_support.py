@@ -53,8 +53,9 @@ class App:
 
 
 def make_app(
-    idp: Any, live: RunningServer, *, secret: bool = False, pool: dict[str, Any] | None = None, **client: Any
-) -> App:
+    idp: Any, live: RunningServer, *, secret: bool = False, pool: dict[str, Any] | None = None,
+    alice: bool = True, **client: Any,
+) -> App:  # fmt: skip
     pool_id = idp.create_user_pool(PoolName=unique("hosted"), **(pool or {}))["UserPool"]["Id"]
     domain = unique("login")
     idp.create_user_pool_domain(UserPoolId=pool_id, Domain=domain)
@@ -71,7 +72,10 @@ def make_app(
     created = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="web", GenerateSecret=secret, **settings
     )["UserPoolClient"]
-    add_user(idp, pool_id, "alice", email="alice@example.com", email_verified="true", name="Alice Liddell")
+    if alice:
+        add_user(
+            idp, pool_id, "alice", email="alice@example.com", email_verified="true", name="Alice Liddell"
+        )
     return App(live, pool_id, domain, created["ClientId"], created.get("ClientSecret"))
 
 
@@ -190,3 +194,57 @@ def exchange(
     if verifier is not None:
         form["code_verifier"] = verifier
     return token(app, **form)
+
+
+def form_of(page: httpx.Response, name: str | None = None) -> dict[str, str]:
+    """The hidden fields and ``action`` of a page's form (the one named ``name``, else the first)."""
+    pattern = rf'<form name="{name}"[^>]*>.*?</form>' if name else r"<form[^>]*>.*?</form>"
+    html = re.search(pattern, page.text, re.S).group(0)  # type: ignore[union-attr]
+    fields = {n: unescape(v) for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html)}
+    fields["action"] = unescape(re.search(r'<form[^>]*action="([^"]+)"', html).group(1))  # type: ignore[union-attr]
+    return fields
+
+
+def post_form(browser: Browser, page: httpx.Response, **values: str) -> httpx.Response:
+    """Submits ``page``'s form with its hidden fields and ``values``."""
+    fields = form_of(page)
+    action = fields.pop("action")
+    return browser.http.post(browser.app.live.url + action, data={**fields, **values})
+
+
+def sent_message(live: RunningServer, pool_id: str, kind: str) -> dict[str, Any]:
+    """The latest message of ``kind`` (``sign_up``, ``forgot_password``, ``mfa`` ...) sent in the pool."""
+    sent = [json.loads(line) for line in live.outbox.read_text(encoding="utf-8").splitlines()]
+    return dict([m for m in sent if m["pool_id"] == pool_id and m.get("kind") == kind][-1])
+
+
+def sent_code(live: RunningServer, pool_id: str, kind: str) -> str:
+    """The code in the latest message of ``kind`` sent in the pool."""
+    return str(re.findall(r"\d{6}", sent_message(live, pool_id, kind)["body"])[-1])
+
+
+def sibling(browser: Browser, page: httpx.Response, path: str, **extra: str) -> httpx.Response:
+    """GET another hosted page (``/signup`` ...) with the authorize parameters of ``page``'s form."""
+    query = urlsplit(form_of(page)["action"]).query
+    more = f"&{urlencode(extra)}" if extra else ""
+    return browser.get(f"{browser.app.url(path)}?{query}{more}")
+
+
+SMS_CONFIG = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns-caller", "ExternalId": "ext"}
+
+
+def sms_mfa(idp: Any, pool_id: str, mode: str = "OPTIONAL", *, totp: bool = False) -> None:
+    """Turns on SMS MFA (messages "Hosted code {####}") and, with ``totp``, TOTP MFA in a pool created
+    with ``SmsConfiguration=SMS_CONFIG``."""
+    sms = {"SmsAuthenticationMessage": "Hosted code {####}", "SmsConfiguration": SMS_CONFIG}
+    extra = {"SoftwareTokenMfaConfiguration": {"Enabled": True}} if totp else {}
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration=mode, SmsMfaConfiguration=sms, **extra)
+
+
+def verified_phone(idp: Any, pool_id: str, username: str = "alice", phone: str = "+15555550123") -> None:
+    attributes = {"phone_number": phone, "phone_number_verified": "true"}
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+    )

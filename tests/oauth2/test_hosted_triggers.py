@@ -6,7 +6,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from oauth_support import Browser, claims, exchange, login_form, make_app, token
+from oauth_support import (
+    PASSWORD,
+    Browser,
+    claims,
+    exchange,
+    login_form,
+    make_app,
+    post_form,
+    sent_code,
+    sibling,
+    token,
+)
 
 import trigger_functions
 from trigger_server import triggers_server
@@ -87,3 +98,41 @@ def test_client_credentials_runs_only_a_v3_trigger(trig: RunningServer, version:
     )
     assert access["scope"] == "orders/write orders/read" and access["plan"] == ["a", "b"]
     assert access["client_id"] == app.client_id  # protected
+
+
+EMAIL = {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
+
+
+def _sign_up(browser: Browser, username: str, **values: str) -> Any:
+    page = sibling(browser, browser.open_login(), "/signup")
+    return post_form(browser, page, username=username, password=PASSWORD, **values)
+
+
+def test_auto_confirmed_sign_up_signs_in_at_once(trig: RunningServer) -> None:
+    config = {name: arn("py", "record") for name in ("PreAuthentication", "PostAuthentication")}
+    pool = {"LambdaConfig": {"PreSignUp": arn("py", "auto_confirm"), **config}, "Schema": [EMAIL]}
+    app = make_app(trig.client(), trig, pool=pool, alice=False)
+    done = _sign_up(Browser(app), "frank", **{"attribute.email": "frank@example.com"})
+    assert done.status_code == 302 and "code=" in done.headers["location"], done.text
+    sources = [e["triggerSource"] for e in events(app.pool_id)]
+    assert sources == [
+        "PreSignUp_SignUp",
+        "PreAuthentication_Authentication",
+        "PostAuthentication_Authentication",
+    ]
+    assert trig.client().admin_get_user(UserPoolId=app.pool_id, Username="frank")["UserStatus"] == "CONFIRMED"
+
+
+def test_sign_in_after_confirmation_runs_the_sign_in_triggers(trig: RunningServer) -> None:
+    config = {"PostConfirmation": arn("py", "record"), "PreAuthentication": arn("py", "refuse")}
+    pool = {"LambdaConfig": config, "AutoVerifiedAttributes": ["email"], "Schema": [EMAIL]}
+    app = make_app(trig.client(), trig, pool=pool, alice=False)
+    browser = Browser(app)
+    confirm = _sign_up(browser, "gina", **{"attribute.email": "g@example.com"})
+    done = post_form(browser, confirm, code=sent_code(trig, app.pool_id, "sign_up"))
+    # Confirmed (PostConfirmation ran), then the sign-in is refused by PreAuthentication, as at /login.
+    assert done.status_code == 400 and "PreAuthentication failed with error" in done.text
+    assert 'name="password"' in done.text
+    sources = [e["triggerSource"] for e in events(app.pool_id)]
+    assert sources == ["PostConfirmation_ConfirmSignUp", "PreAuthentication_Authentication"]
+    assert trig.client().admin_get_user(UserPoolId=app.pool_id, Username="gina")["UserStatus"] == "CONFIRMED"

@@ -108,14 +108,19 @@ class Decision:
     login: bool = False
 
 
+async def pool_client(ctx: Context, site: Site, client_id: str) -> dict[str, Any]:
+    """The app client ``client_id`` of the domain's pool; PageError when there is none."""
+    client = await ctx.uow.clients.find(client_id) if client_id else None
+    if client is None or client["UserPoolId"] != site.pool_id:
+        raise PageError("invalid_client", "The app client does not exist in this user pool (client_id).")
+    return client
+
+
 async def client_and_callback(
     ctx: Context, site: Site, params: Mapping[str, str]
 ) -> tuple[dict[str, Any], str]:
     """The app client and registered redirect_uri of a request; PageError when either is wrong."""
-    client_id = params.get("client_id") or ""
-    client = await ctx.uow.clients.find(client_id) if client_id else None
-    if client is None or client["UserPoolId"] != site.pool_id:
-        raise PageError("invalid_client", "The app client does not exist in this user pool (client_id).")
+    client = await pool_client(ctx, site, params.get("client_id") or "")
     redirect_uri = params.get("redirect_uri") or ""
     if redirect_uri not in (client.get("CallbackURLs") or []):
         raise PageError("redirect_mismatch", "The redirect_uri is not a callback URL of this app client.")

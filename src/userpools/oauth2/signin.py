@@ -11,6 +11,10 @@ A step after the password (NEW_PASSWORD_REQUIRED, an MFA challenge) comes back a
 (``ChallengeName``, ``Session``); a page for it answers with the API's answer function
 (``auth.new_password.answer``, ``auth.mfa_answer.answer``) called with ``hosted_caller``'s Caller and
 reads the result with ``outcome``, exactly like the password step.
+
+``after_sign_up`` signs in a user who has just signed up and confirmed the account in the same browser
+(the sign-up ticket of ``oauth2.accounts`` stands for the password given at sign-up); after a password
+reset the pages sign in with the new password through ``with_password``.
 """
 
 from __future__ import annotations
@@ -20,12 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from userpools.auth import password
-from userpools.auth.gate import Caller, caller
+from userpools.auth.gate import WRONG_PASSWORD, Caller, caller, check_user_state
+from userpools.auth.outcome import signed_in
 from userpools.domain.user import User
+from userpools.errors import NotAuthorizedException
 from userpools.oauth2.authorize import AuthorizeRequest, grant
 from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
+from userpools.triggers.authentication import pre_authentication
 
 _DONE = "HostedSignIn"
 
@@ -66,3 +73,24 @@ async def with_password(
     """The /login form: USER_PASSWORD_AUTH's checks, then the session and the authorize answer."""
     who = await hosted_caller(ctx, site, request)
     return outcome(await password.sign_in(ctx, who, {"USERNAME": username, "PASSWORD": secret}))
+
+
+async def after_sign_up(
+    ctx: Context, site: Site, request: AuthorizeRequest, username: str, sub: str
+) -> SignInOutcome:
+    """The sign-in that follows a confirmed sign-up: what a password sign-in does, less the password.
+
+    PreAuthentication and the user's state are checked as for ``with_password``, then what follows a proven
+    password (``auth.outcome.signed_in``: MFA or MFA set-up, PostAuthentication, the authorize answer).
+    """
+    who = await hosted_caller(ctx, site, request)
+    user = await ctx.uow.users.by_sub(site.pool_id, sub)
+    # Lambda trigger: PreAuthentication
+    await pre_authentication(ctx, who.pool, who.client, user, username=username, client_metadata=None)
+    if user is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    check_user_state(who, user)
+    secrets = await ctx.uow.auth.sign_in_secrets(user.id)
+    if secrets is None:
+        raise NotAuthorizedException(WRONG_PASSWORD)
+    return outcome(await signed_in(ctx, who, user, secrets))

@@ -114,7 +114,7 @@ async def send(
     link = None
     if client_id is not None:
         link = {
-            "base": ctx.settings.base_url,
+            "base": await _link_base(ctx, rules),
             "client_id": client_id,
             "user_name": user.username,
             "confirmation_code": code,
@@ -126,6 +126,16 @@ async def send(
         client_id=caller or client_id, link=link,
     )  # fmt: skip
     return codes.delivery_details(attribute, destination)
+
+
+async def _link_base(ctx: Context, rules: PoolRules) -> str:
+    """Where a CONFIRM_WITH_LINK email's ``/confirmUser`` link points: the pool's domain (path style on the
+    public URL, which always reaches this server; ``oauth2.sites.PATH_PREFIX``), else the public URL."""
+    base = ctx.settings.base_url
+    if rules.verification_template.get("DefaultEmailOption") != "CONFIRM_WITH_LINK":
+        return base  # the link is not used: no query for it
+    domains = await ctx.uow.domains.of_pool(rules.pool_id)
+    return f"{base}/domain/{domains[0]['domain']}" if domains else base
 
 
 def simulated(ctx: Context, rules: PoolRules, username: str) -> dict[str, str]:

@@ -8,8 +8,10 @@ Modules: ``place`` (which domain, one unit of work per request), ``dispatch`` (H
 ``responses`` (redirects, JSON errors, error pages, the handler wrappers), ``render`` (Jinja2 pages,
 branding, security headers), ``endpoints`` (authorize, token, userInfo, revoke, logout, discovery),
 ``forms`` (CSRF, the sign-in form, finishing a sign-in), ``login`` (the sign-in page), ``steps`` (new
-password and MFA code pages). A new page is a module with a ``page_handler`` function, a template in
-``templates/`` extending ``base.html``, and a route below.
+password and MFA pages; ``mfa_setup`` the TOTP set-up), ``signup`` (sign-up and confirmation) and
+``recovery`` (forgotten password), which call the API's operations through ``api_calls``. A new page is
+a module with a ``page_handler`` function, a template in ``templates/`` extending ``base.html``, and a
+route below.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from starlette.routing import Mount, Route
 import userpools.web.hosted.federated as federation  # its own line: the federation routes
 from userpools.oauth2.sites import PATH_PREFIX
 from userpools.web import ui_images
-from userpools.web.hosted import endpoints, login, steps
+from userpools.web.hosted import endpoints, login, recovery, signup, steps  # account pages
 
 routes = [
     Route("/oauth2/authorize", endpoints.authorize, methods=["GET"]),
@@ -33,6 +35,12 @@ routes = [
     Route("/.well-known/openid-configuration", endpoints.openid_configuration, methods=["GET"]),
     Route("/static/hosted.css", endpoints.stylesheet, methods=["GET"]),
     Route(ui_images.route.path, ui_images.ui_image, methods=["GET"]),
+    # Account pages: sign-up, confirmation, password reset, and the TOTP set-up step.
+    Route("/signup", signup.sign_up, methods=["GET", "POST"]),
+    Route("/confirmUser", signup.confirm_user, methods=["GET", "POST"]),
+    Route("/forgotPassword", recovery.forgot_password, methods=["GET", "POST"]),
+    Route("/confirmForgotPassword", recovery.confirm_forgot_password, methods=["GET", "POST"]),
+    Route("/mfaSetup", steps.step, methods=["POST"]),
 ]
 
 mount = Mount(PATH_PREFIX + "/{domain}", routes=[*routes, *federation.routes])

@@ -1,7 +1,8 @@
 """How hosted requests answer: redirects, RFC 6749 JSON errors, error pages; and the two handler kinds.
 
-``page_handler`` wraps browser endpoints (authorize, login, logout): a ``PageError`` becomes an error
-page, an ``AuthorizeError`` a redirect to the validated callback. ``api_handler`` wraps the endpoints
+``page_handler`` wraps browser endpoints (authorize, login, logout, the account and step pages): a
+``PageError`` becomes an error page, an ``AuthorizeError`` a redirect to the validated callback, any
+other service error an error page with its status. ``api_handler`` wraps the endpoints
 apps call (token, userInfo, revoke): errors become JSON; ``invalid_client`` after an HTTP Basic attempt
 is a 401 with ``WWW-Authenticate`` (RFC 6749 §5.2), bearer-token errors carry ``WWW-Authenticate:
 Bearer`` (RFC 6750 §3).
@@ -75,6 +76,8 @@ def page_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return redirect(exc.location)
         except OAuthError as exc:  # not tied to a validated callback: shown, never redirected
             return await error_page(request, place, PageError(exc.error, exc.message, exc.status))
+        except ServiceError as exc:  # an API error a page did not show itself: its status, not a 500
+            return await error_page(request, place, PageError(type(exc).__name__, exc.message, exc.status))
 
     return endpoint
 
