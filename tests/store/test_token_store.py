@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from userpools.auth import keyring
 from userpools.crypto.sealing import Sealer
@@ -92,3 +93,20 @@ async def test_families_sign_outs_and_grant_state(database: Database) -> None:
         assert found is not None and found.rotated_until == 1800.0
         await repo.purge_expired(user_id, 6000.0)
         assert await repo.find("h1") is None and await repo.find("h2") is None
+
+
+async def test_a_deleted_client_or_pool_takes_its_refresh_tokens(database: Database) -> None:
+    """The table keeps no foreign key to clients or pools (it would lock their rows on every sign-in):
+    ClientRepo.delete removes the client's tokens, a pool's go with its users."""
+    user_id = await _seed(database)
+    async with database.unit_of_work(write=True) as uow:
+        await uow.clients.insert(POOL, "client2", "c2", {}, 1000.0)
+        await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
+        await uow.refresh_tokens.insert("h2", replace(_record(user_id, "fam-2"), client_id="client2"))
+        await uow.clients.delete(POOL, "client1")
+    async with database.unit_of_work(write=True) as uow:
+        assert await uow.refresh_tokens.find("h1") is None
+        assert await uow.refresh_tokens.find("h2") is not None
+        await uow.pools.delete(POOL)
+    async with database.unit_of_work(write=False) as uow:
+        assert await uow.refresh_tokens.find("h2") is None

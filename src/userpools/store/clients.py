@@ -25,6 +25,7 @@ from userpools.store.tables import (
     clients,
     groups,
     pools,
+    refresh_tokens,
     user_credentials,
     users,
 )
@@ -167,7 +168,9 @@ class ClientRepo:
         )
 
     async def delete(self, pool_id: str, client_id: str) -> None:
+        """The client, its secrets and the refresh tokens issued to it."""
         self._secrets.pop(client_id, None)
+        await self.conn.execute(delete(refresh_tokens).where(refresh_tokens.c.client_id == client_id))
         await self.conn.execute(delete(client_secrets).where(client_secrets.c.client_id == client_id))
         await self.conn.execute(
             delete(clients).where(clients.c.pool_id == pool_id, clients.c.client_id == client_id)

@@ -258,13 +258,17 @@ signing_keys = Table(
 
 # Refresh tokens, stored as SHA-256 digests. ``origin_jti`` names the token family: the ID and access
 # tokens issued from it carry it, so revoking the family revokes them too.
+# Only the user is a foreign key: a pool's tokens go with its users, and ClientRepo.delete removes a
+# client's. Foreign keys to the pool and client rows made every sign-in's INSERT lock those two rows
+# (FOR KEY SHARE), which all concurrent sign-ins of a pool share: on PostgreSQL that means a new
+# MultiXact per sign-in under load.
 refresh_tokens = Table(
     "refresh_tokens",
     metadata,
     Column("token_hash", String(64), primary_key=True),
-    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("pool_id", String(55), nullable=False),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("client_id", String(128), ForeignKey("clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), nullable=False, index=True),
     Column("origin_jti", String(36), nullable=False, index=True),
     Column("device_key", String(55)),
     Column("scopes", JSON, nullable=False),

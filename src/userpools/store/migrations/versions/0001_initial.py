@@ -369,19 +369,11 @@ def upgrade() -> None:
         sa.Column("revoked", sa.Float(), nullable=True),
         sa.Column("rotated_until", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.client_id"],
-            name=op.f("fk_refresh_tokens_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["pool_id"], ["pools.id"], name=op.f("fk_refresh_tokens_pool_id_pools"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_refresh_tokens_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
     )
+    op.create_index(op.f("ix_refresh_tokens_client_id"), "refresh_tokens", ["client_id"], unique=False)
     op.create_index(op.f("ix_refresh_tokens_origin_jti"), "refresh_tokens", ["origin_jti"], unique=False)
     op.create_index(
         op.f("ix_refresh_tokens_user_id_expires"), "refresh_tokens", ["user_id", "expires"], unique=False
