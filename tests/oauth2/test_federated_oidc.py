@@ -14,7 +14,7 @@ from federation_support import UpstreamPool, connect, enable, federated_location
 from oauth_support import CALLBACK, App, Browser, claims, exchange, fragment_of, make_app, pkce_pair, query_of
 
 from upstream_oidc import upstream_oidc
-from userpools.oauth2.federated_state import PendingFederation, seal
+from userpools.oauth2.federated_state import BROWSER_COOKIE, PendingFederation, binding_hash, seal
 from userpools.testing import RunningServer
 
 
@@ -171,10 +171,38 @@ def test_a_tampered_replayed_or_moved_state_is_refused(
     other = federated_app(idp, live, up)
     moved = browser.get(other.url("/oauth2/idpresponse?") + urlencode(params))  # another domain
     assert moved.status_code == 400
+    binding = browser.http.cookies[BROWSER_COOKIE]  # a forged or foreign state leaves the cookie
     assert code_of(browser.get(back).headers["location"])
+    assert BROWSER_COOKIE not in browser.http.cookies  # the sign-in is over: cleared
+    again = browser.get(back)  # this browser's binding is gone
+    assert again.status_code == 400 and "another browser" in unescape(again.text)
+    browser.http.cookies.set(BROWSER_COOKIE, binding)  # even with the cookie copied, once only
     replayed = query_of(browser.get(back).headers["location"])
     assert replayed["error"] == "invalid_request" and "already used" in replayed["error_description"]
     assert replayed["state"] == "s"
+
+
+def test_the_answer_is_bound_to_the_browser_that_started_the_sign_in(
+    idp: Any, live: RunningServer, up: UpstreamPool
+) -> None:
+    """Login CSRF: a state started in one browser and handed to another (no cookie, or its own) is refused."""
+    app = federated_app(idp, live, up)
+    attacker = Browser(app)
+    started = attacker.authorize(identity_provider="Corp", state="s")
+    cookie = started.headers["set-cookie"]
+    assert cookie.startswith(f"{BROWSER_COOKIE}=") and "HttpOnly" in cookie and "Max-Age=300" in cookie
+    assert f"Path=/domain/{app.domain}/" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    back = follow(attacker, started.headers["location"], stop=app.url("/oauth2/idpresponse"))
+    assert isinstance(back, str)
+    victim = Browser(app)
+    refused = victim.get(back)  # no binding cookie
+    assert refused.status_code == 400 and "another browser" in unescape(refused.text)
+    assert "location" not in refused.headers
+    victim.authorize(identity_provider="Corp")  # the victim's own sign-in: another binding
+    assert victim.get(back).status_code == 400
+    assert victim.http.cookies.get(BROWSER_COOKIE)  # not cleared by a foreign answer
+    assert [u["Username"] for u in idp.list_users(UserPoolId=app.pool_id)["Users"]] == ["alice"]
+    assert code_of(attacker.get(back).headers["location"])  # its own browser still completes it
 
 
 def test_the_provider_must_be_one_of_the_clients(idp: Any, live: RunningServer, up: UpstreamPool) -> None:
@@ -193,9 +221,13 @@ def test_an_answer_after_five_minutes_is_refused(idp: Any, live: RunningServer, 
               "identity_provider": "Corp", "state": "late"}  # fmt: skip
     oidc = {"provider_name": "Corp", "nonce": "n", "code_verifier": "v" * 43,
             "redirect_uri": app.url("/oauth2/idpresponse")}  # fmt: skip
-    late = PendingFederation("0" * 32, "Corp", params, time.time() - 1, oidc=oidc)
+    late = PendingFederation(
+        "0" * 32, "Corp", params, time.time() - 1, oidc=oidc, browser=binding_hash("this-browser")
+    )
     sealed = seal(live.app.state.services.sealer, app.domain, late)
-    answer = Browser(app).get(app.url("/oauth2/idpresponse?") + urlencode({"code": "c", "state": sealed}))
+    browser = Browser(app)
+    browser.http.cookies.set(BROWSER_COOKIE, "this-browser")
+    answer = browser.get(app.url("/oauth2/idpresponse?") + urlencode({"code": "c", "state": sealed}))
     refused = query_of(answer.headers["location"])
     assert refused["error"] == "invalid_request" and "5 minutes" in refused["error_description"]
     assert refused["state"] == "late"

@@ -19,6 +19,7 @@ from lxml import etree
 from oauth_support import CALLBACK, App, Browser, claims, exchange, make_app, query_of
 
 from saml_idp import EMAIL, TestIdp
+from userpools.oauth2.federated_state import BROWSER_COOKIE
 from userpools.testing import RunningServer
 
 SAMLP = "{urn:oasis:names:tc:SAML:2.0:protocol}"
@@ -109,6 +110,47 @@ def test_a_response_to_another_request_or_tampered_is_refused(
     page = post(app, respond(saml, app, in_response_to=request.get("ID")), bad_relay)
     assert page.status_code == 400  # no callback to trust: an error page
     assert [u["Username"] for u in idp.list_users(UserPoolId=app.pool_id)["Users"]] == ["alice"]
+
+
+HTTPS = {"x-forwarded-proto": "https"}  # as a TLS-terminating proxy on loopback says
+
+
+def answer_form(saml: TestIdp, app: App, relay: dict[str, str]) -> dict[str, str]:
+    """The IdP's form answering the AuthnRequest in the redirect query ``relay``."""
+    request = etree.fromstring(zlib.decompress(base64.b64decode(relay["SAMLRequest"]), -15))
+    saml_response = respond(saml, app, in_response_to=request.get("ID"))
+    return {"SAMLResponse": saml_response, "RelayState": relay["RelayState"]}
+
+
+def test_the_relay_state_is_bound_to_the_browser_that_started_the_sign_in(
+    idp: Any, live: RunningServer, saml: TestIdp
+) -> None:
+    """Login CSRF: over plain HTTP a different binding cookie is refused (a missing one is let through:
+    the IdP's cross-site POST can't carry it); over HTTPS the SameSite=None cookie is required."""
+    app = saml_app(idp, live, saml)
+    browser = Browser(app)
+    query, _ = start(browser, state="s")
+    assert browser.http.cookies.get(BROWSER_COOKIE)  # SameSite=Lax, not Secure, on plain HTTP
+    form = answer_form(saml, app, query)
+    acs = app.url("/saml2/idpresponse")
+    other = httpx.post(acs, data=form, cookies={BROWSER_COOKIE: "another-browser"}, timeout=30)
+    assert other.status_code == 400 and "another browser" in unescape(other.text)
+    answer = browser.http.post(acs, data=form)
+    assert answer.status_code == 302 and query_of(answer.headers["location"])["code"]
+    assert BROWSER_COOKIE not in browser.http.cookies  # cleared
+
+    params = {"response_type": "code", "client_id": app.client_id, "redirect_uri": CALLBACK,
+              "identity_provider": "Okta"}  # fmt: skip
+    secure = browser.get(app.url("/oauth2/authorize?") + urllib.parse.urlencode(params), headers=HTTPS)
+    cookie = secure.headers["set-cookie"]
+    assert cookie.startswith(f"{BROWSER_COOKIE}=") and "SameSite=none" in cookie and "Secure" in cookie
+    assert "HttpOnly" in cookie and f"Path=/domain/{app.domain}/" in cookie
+    form = answer_form(saml, app, query_of(secure.headers["location"]))
+    missing = httpx.post(acs, data=form, headers=HTTPS, timeout=30)
+    assert missing.status_code == 400 and "another browser" in unescape(missing.text)
+    value = cookie.split(";", 1)[0].split("=", 1)[1]
+    bound = httpx.post(acs, data=form, headers=HTTPS, cookies={BROWSER_COOKIE: value}, timeout=30)
+    assert bound.status_code == 302 and query_of(bound.headers["location"])["code"]
 
 
 def unsolicited_relay(app: App, **extra: str) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 import pyotp
 import pytest
 from browser_support import CHROMIUM, FLAGS, TestApp, require_chromium, shot
-from oauth_support import PASSWORD, SMS_CONFIG, make_app, sent_code, sms_mfa, verified_phone
+from federation_support import connect, enable, upstream_pool
+from oauth_support import PASSWORD, SMS_CONFIG, claims, make_app, sent_code, sms_mfa, verified_phone
 
 from userpools.testing import RunningServer
 
@@ -188,6 +189,32 @@ def test_forgot_password(idp: Any, live: RunningServer, page: Any, test_app: Tes
     page.goto(app.authorize_url())
     _sign_in(page, password=NEW_PASSWORD)
     _signed_in_as(page, test_app, "alice")
+
+
+def test_federated_sign_in_through_the_upstream_oidc_provider(
+    idp: Any, live: RunningServer, page: Any, test_app: TestApp
+) -> None:
+    """authorize → "Continue with Corp" → the upstream Userpools' /login → /oauth2/idpresponse → the app."""
+    app = _app(idp, live, test_app)
+    assert app.client is not None
+    with upstream_pool() as up:
+        connect(up, app.client)
+        enable(app.client, "COGNITO", "Corp")
+        page.goto(app.authorize_url(state="fed-a"))
+        _heading(page, "Sign in")
+        shot(page, "federated-login")
+        page.get_by_role("link", name="Continue with Corp").click()
+        page.wait_for_url(f"{up.live.url}/domain/{up.domain}/login?**")
+        shot(page, "federated-upstream-login")
+        _sign_in(page, "ann")
+        sub = up.sub()
+        _signed_in_as(page, test_app, f"Corp_{sub}")
+    shot(page, "federated-signed-in")
+    assert page.locator("#state").inner_text() == "fed-a"
+    assert page.locator("#email").inner_text() == "ann@example.com"
+    [identity] = claims(test_app.tokens[-1]["id_token"])["identities"]
+    assert identity["providerName"] == "Corp" and identity["providerType"] == "OIDC"
+    assert identity["userId"] == sub and identity["issuer"] == up.issuer
 
 
 def test_logout_clears_the_session(idp: Any, live: RunningServer, page: Any, test_app: TestApp) -> None:

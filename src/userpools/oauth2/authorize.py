@@ -106,6 +106,7 @@ class Decision:
 
     location: str | None = None
     login: bool = False
+    upstream: providers.Upstream | None = None  # a federated start: the browser-binding cookie to set
 
 
 async def pool_client(ctx: Context, site: Site, client_id: str) -> dict[str, Any]:
@@ -202,7 +203,8 @@ async def decide(
     """The answer to a validated request (see the module docstring)."""
     if request.provider not in (None, providers.COGNITO):
         try:
-            return Decision(location=await providers.start_upstream(ctx, site, request, request.provider))
+            upstream = await providers.start_upstream(ctx, site, request, request.provider)
+            return Decision(location=upstream.location, upstream=upstream)
         except OAuthError as exc:
             raise AuthorizeError(request.callback, exc) from None
     if request.prompt & {"login", "select_account"}:

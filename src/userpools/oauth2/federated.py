@@ -94,26 +94,36 @@ def upstream_error(exc: FederationError) -> OAuthError:
     return _ERRORS.get(exc.error, InvalidRequest)(str(exc))
 
 
-async def _start_oauth(ctx: Context, site: Site, request: AuthorizeRequest, provider: dict[str, Any]) -> str:
-    pending = _pending(ctx, request, provider)
+async def _start_oauth(
+    ctx: Context, site: Site, request: AuthorizeRequest, provider: dict[str, Any]
+) -> providers.Upstream:
+    binding = federated_state.new_binding(ctx.random)
+    pending = _pending(ctx, request, provider, binding)
 
     def seal(upstream: PendingSignIn) -> str:
         kept = {k: v for k, v in upstream.to_dict().items() if k != "state"}
         return federated_state.seal(ctx.services.sealer, site.domain, replace(pending, oidc=kept))
 
     redirect_uri = endpoint(ctx.settings, site, IDP_RESPONSE)
+    if provider["ProviderType"] == "SignInWithApple":  # may answer by form_post (federation.oidc)
+        pending = replace(pending, cross_site_post=True)
     try:
         url, _ = await clients(ctx.services).oidc.begin(
             provider, redirect_uri, ctx.random, ctx.now, seal=seal
         )
     except FederationError as exc:
         raise upstream_error(exc) from None
-    return url
+    return providers.Upstream(url, binding, cross_site_post=pending.cross_site_post)
 
 
-async def _start_saml(ctx: Context, site: Site, request: AuthorizeRequest, provider: dict[str, Any]) -> str:
+async def _start_saml(
+    ctx: Context, site: Site, request: AuthorizeRequest, provider: dict[str, Any]
+) -> providers.Upstream:
     request_id = new_request_id(ctx.random)
-    pending = replace(_pending(ctx, request, provider), saml_request_id=request_id)
+    binding = federated_state.new_binding(ctx.random)
+    pending = replace(
+        _pending(ctx, request, provider, binding), saml_request_id=request_id, cross_site_post=True
+    )
     key = None
     if provider["ProviderDetails"].get("RequestSigningAlgorithm"):
         key = (await signing(ctx, site.pool_id)).key
@@ -125,12 +135,17 @@ async def _start_saml(ctx: Context, site: Site, request: AuthorizeRequest, provi
         )  # fmt: skip
     except FederationError as exc:
         raise upstream_error(exc) from None
-    return url
+    return providers.Upstream(url, binding, cross_site_post=True)
 
 
-def _pending(ctx: Context, request: AuthorizeRequest, provider: dict[str, Any]) -> PendingFederation:
+def _pending(
+    ctx: Context, request: AuthorizeRequest, provider: dict[str, Any], binding: str
+) -> PendingFederation:
     sid = federated_state.new_sid(ctx.random)
-    return PendingFederation(sid, str(provider["ProviderName"]), request.params, ctx.now + LIFETIME)
+    return PendingFederation(
+        sid, str(provider["ProviderName"]), request.params, ctx.now + LIFETIME,
+        browser=federated_state.binding_hash(binding),
+    )  # fmt: skip
 
 
 async def prepare(ctx: Context, site: Site, params: dict[str, str]) -> None:

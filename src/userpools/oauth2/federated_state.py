@@ -10,13 +10,21 @@ social providers) or the ``RelayState`` (SAML) sent upstream, which the provider
 any node opens it. Its random ``sid`` is recorded when the answer arrives (``AuthStateRepo.use_once``),
 so a replayed answer is refused everywhere; so is a SAML assertion ID seen before (``assertion_marker``).
 
-Known difference: the state is not bound to the browser that started the sign-in (Cognito's hosted UI
-also keeps cookies for that); it is bound to the domain, the app client and redirect_uri it names.
+Browser binding (login CSRF): the start also gives the browser a random value in a short-lived cookie
+(``BROWSER_COOKIE``, 5 minutes, HttpOnly, the domain's path) and seals its SHA-256 into the state
+(``browser``), so an answer carrying a state that another browser started is refused (``bound_to``). For
+SAML and Sign in with Apple's form_post the cookie is SameSite=None; Secure when the domain is reached
+over HTTPS (the provider posts the answer from its own site, and SameSite=Lax cookies are not sent on
+cross-site POSTs); on plain HTTP no browser would send it on such a POST, so there the binding of those
+answers is checked only when the cookie arrives (see docs/hosted-ui.md). IdP-initiated SAML sign-ins have
+no binding by nature (limited by ``IDPInit``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,6 +34,7 @@ from userpools.ports import Random
 
 PURPOSE = "federated-sign-in"
 LIFETIME = 300.0
+BROWSER_COOKIE = "userpools-federation"
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,30 @@ class PendingFederation:
     expires: float
     oidc: dict[str, str] | None = None  # federation.oidc.PendingSignIn without its state (nonce, verifier)
     saml_request_id: str | None = None  # the AuthnRequest ID the SAML response must answer
+    browser: str = ""  # SHA-256 (hex) of the BROWSER_COOKIE value set when the sign-in started
+    cross_site_post: bool = False  # answered by a cross-site POST (SAML, Apple's form_post)
 
 
 def new_sid(random: Random) -> str:
     return random.token_bytes(16).hex()
+
+
+def new_binding(random: Random) -> str:
+    """A random BROWSER_COOKIE value (its hash goes into the state: ``binding_hash``)."""
+    return base64.urlsafe_b64encode(random.token_bytes(24)).decode().rstrip("=")
+
+
+def binding_hash(value: str) -> str:
+    return hashlib.sha256(f"federated-browser\0{value}".encode()).hexdigest()
+
+
+def bound_to(pending: PendingFederation, cookie: str | None, *, secure: bool) -> bool:
+    """Whether ``cookie`` (the BROWSER_COOKIE of the request) is the browser that started ``pending``.
+    Without the cookie only a cross-site POST answer on plain HTTP passes: no browser sends a cookie
+    there (SameSite=None needs Secure), so the binding is checked only when it arrives."""
+    if not cookie:
+        return pending.cross_site_post and not secure
+    return bool(pending.browser) and hmac.compare_digest(pending.browser, binding_hash(cookie))
 
 
 def seal(sealer: Sealer, domain: str, pending: PendingFederation) -> str:

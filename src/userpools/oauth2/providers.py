@@ -5,12 +5,14 @@ Authorize endpoint page, ``identity_provider`` / ``idp_identifier``
 provider among the app client's SupportedIdentityProviders; ``COGNITO`` (or neither) means the user
 pool's own sign-in page. Any other provider starts a sign-in at that provider: the federation code
 registers, per ProviderType (``OIDC``, ``SAML``, ``Google`` ...), an ``UpstreamSignIn`` that answers with
-the URL to send the browser to. Until a type is registered, asking for it is refused (``invalid_request``).
+the URL to send the browser to and the browser-binding cookie value to set (``Upstream``). Until a type
+is registered, asking for it is refused (``invalid_request``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from userpools.oauth2.errors import InvalidRequest
@@ -22,9 +24,19 @@ if TYPE_CHECKING:
 
 COGNITO = "COGNITO"
 
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where a federated sign-in sends the browser, and the cookie binding it to that browser."""
+
+    location: str  # the provider's sign-in page
+    binding: str  # the federated_state.BROWSER_COOKIE value whose hash the state holds
+    cross_site_post: bool = False  # the answer comes back as a cross-site POST (SAML's HTTP-POST binding)
+
+
 # (ctx, site, the validated authorize request, the provider as DescribeIdentityProvider shows it)
-# -> the URL of the provider's sign-in page. Runs in a writing unit of work.
-UpstreamSignIn = Callable[[Context, "Site", "AuthorizeRequest", dict[str, Any]], Awaitable[str]]
+# -> the provider's sign-in page and the browser binding. Runs in a writing unit of work.
+UpstreamSignIn = Callable[[Context, "Site", "AuthorizeRequest", dict[str, Any]], Awaitable[Upstream]]
 _UPSTREAM: dict[str, UpstreamSignIn] = {}
 
 
@@ -53,8 +65,8 @@ async def chosen(
     return name
 
 
-async def start_upstream(ctx: Context, site: Site, request: AuthorizeRequest, name: str) -> str:
-    """The URL that starts a sign-in at the external provider ``name``."""
+async def start_upstream(ctx: Context, site: Site, request: AuthorizeRequest, name: str) -> Upstream:
+    """The URL (and browser binding) that starts a sign-in at the external provider ``name``."""
     provider = await ctx.uow.identity_providers.get(site.pool_id, name)
     if provider is None:
         raise InvalidRequest(f"The identity provider {name} does not exist.")

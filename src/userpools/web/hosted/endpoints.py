@@ -18,6 +18,7 @@ from userpools.oauth2 import discovery, federated, logout, revoke, token, userin
 from userpools.oauth2.client_auth import basic_credentials
 from userpools.oauth2.session import SESSION_COOKIE, HostedSession, open_session
 from userpools.operations.context import Context
+from userpools.web.hosted.browser_binding import set_binding
 from userpools.web.hosted.place import Place, form, query, run, services_of
 from userpools.web.hosted.responses import NO_STORE, api_handler, json, page_handler, redirect
 
@@ -49,7 +50,10 @@ async def authorize(request: Request, place: Place) -> Response:
     if decision.login:
         return login_redirect(place, params)
     assert decision.location is not None
-    return redirect(decision.location)
+    response = redirect(decision.location)
+    if decision.upstream is not None:
+        set_binding(response, place, decision.upstream)
+    return response
 
 
 @api_handler

@@ -10,8 +10,10 @@
   Userpools addition for IdP administrators to import.
 
 The rules are in ``oauth2.federated``. A state that can't be opened (missing, forged, of another domain)
-is an error page: there is no callback one could trust with a redirect. After that, errors redirect to the
-app's callback, and a successful sign-in sets the hosted session like the password step.
+or that another browser started (``browser_binding``: its cookie missing or different; for SAML on plain
+HTTP, only a different one) is an error page: there is no callback one could trust with a redirect.
+After that, errors redirect to the app's callback, and a successful sign-in sets the hosted session like
+the password step; either way the binding cookie is cleared.
 """
 
 from __future__ import annotations
@@ -27,14 +29,18 @@ from userpools.federation.saml_signing import signing
 from userpools.federation.upstream import UpstreamIdentity
 from userpools.oauth2 import federated
 from userpools.oauth2.errors import PageError
-from userpools.oauth2.federated_state import PendingFederation, open_pending
+from userpools.oauth2.federated_state import PendingFederation, bound_to, open_pending
 from userpools.operations.context import Context
+from userpools.web.hosted.browser_binding import binding_of, finishing
 from userpools.web.hosted.forms import signed_in
 from userpools.web.hosted.place import Place, form, query, run, services_of
 from userpools.web.hosted.responses import page_handler
 
 BAD_STATE = (
     "The answer of the identity provider does not belong to a sign-in started here. Please sign in again."
+)
+OTHER_BROWSER = (
+    "This sign-in was started in another browser, or too long ago. Please sign in again from this browser."
 )
 NO_RELAY_STATE = "An IdP-initiated SAML sign-in needs a RelayState with the authorize parameters."
 MAX_SAML_FORM = 128 * 1024  # Cognito takes SAML responses of up to 100,000 characters
@@ -58,9 +64,15 @@ async def oidc_response(request: Request, place: Place) -> Response:
     pending = _pending(request, place, answer.get("state"))
     if pending is None or pending.oidc is None:
         raise PageError("invalid_request", BAD_STATE)
-    resumed = await run(request, place, lambda ctx: federated.resume(ctx, place.site, pending))
-    identity = await federated.oauth_identity(services_of(request), resumed, pending, answer)
-    return await _signed_in(request, place, resumed, identity)
+    if not bound_to(pending, binding_of(request), secure=place.secure):
+        raise PageError("invalid_request", OTHER_BROWSER)
+
+    async def sign_in() -> Response:
+        resumed = await run(request, place, lambda ctx: federated.resume(ctx, place.site, pending))
+        identity = await federated.oauth_identity(services_of(request), resumed, pending, answer)
+        return await _signed_in(request, place, resumed, identity)
+
+    return await finishing(request, place, sign_in, cross_site_post=pending.cross_site_post)
 
 
 @page_handler
@@ -68,16 +80,27 @@ async def saml_response(request: Request, place: Place) -> Response:
     fields = await form(request, limit=MAX_SAML_FORM)
     relay_state = fields.get("RelayState", "")
     pending = _pending(request, place, relay_state)
-    if pending is not None:
-        if pending.saml_request_id is None:
-            raise PageError("invalid_request", BAD_STATE)
-        resumed = await run(request, place, lambda ctx: federated.resume(ctx, place.site, pending))
-    else:
+    if pending is None:
         params = dict(parse_qsl(relay_state, keep_blank_values=True))
         if not params:
             raise PageError("invalid_request", NO_RELAY_STATE)
         resumed = await run(request, place, lambda ctx: federated.unsolicited(ctx, place.site, params))
-    request_id = pending.saml_request_id if pending is not None else None
+        return await _saml_sign_in(request, place, fields, resumed, None)
+    if pending.saml_request_id is None:
+        raise PageError("invalid_request", BAD_STATE)
+    if not bound_to(pending, binding_of(request), secure=place.secure):
+        raise PageError("invalid_request", OTHER_BROWSER)
+
+    async def sign_in() -> Response:
+        resumed = await run(request, place, lambda ctx: federated.resume(ctx, place.site, pending))
+        return await _saml_sign_in(request, place, fields, resumed, pending.saml_request_id)
+
+    return await finishing(request, place, sign_in, cross_site_post=True)
+
+
+async def _saml_sign_in(
+    request: Request, place: Place, fields: dict[str, str], resumed: federated.Resumed, request_id: str | None
+) -> Response:
     services = services_of(request)
     signed = await federated.saml_identity(
         services, place.site, resumed, fields.get("SAMLResponse", ""), request_id
