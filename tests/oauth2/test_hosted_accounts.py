@@ -22,6 +22,7 @@ from oauth_support import (
     sibling,
 )
 
+from userpools.adapters.outbox import read_outbox
 from userpools.testing import RunningServer
 
 NEW_PASSWORD = "Another-Passw0rd!"
@@ -101,6 +102,25 @@ def test_confirmation_elsewhere_leads_to_sign_in(idp: Any, live: RunningServer) 
     assert done.status_code == 200 and "Your account is confirmed. Sign in to continue." in done.text
     assert login_form(done, live.url).username == "carl"
     assert "code=" in browser.sign_in(username="carl")
+
+
+def test_an_unconfirmed_user_signing_in_is_sent_a_code_and_the_confirmation_page(
+    idp: Any, live: RunningServer
+) -> None:
+    app = make_app(idp, live, pool=EMAIL_REQUIRED)
+    idp.sign_up(ClientId=app.client_id, Username="dora", Password=PASSWORD,
+                UserAttributes=[{"Name": "email", "Value": "dora@example.com"},
+                                {"Name": "name", "Value": "Dora"}])  # fmt: skip
+    browser = Browser(app)
+    page = browser.submit(login_form(browser.open_login(), live.url), username="dora")
+    assert page.status_code == 200 and "Confirm the account <strong>dora</strong>" in page.text
+    sent = [m for m in read_outbox(live.outbox, user="dora") if m["pool_id"] == app.pool_id]
+    assert len(sent) == 2  # the sign-up's code, and a fresh one with the page
+    new_code = re.findall(r"\d{6}", str(sent[-1]["body"]))[-1]
+    done = post_form(browser, page, code=new_code)
+    assert done.status_code == 200 and "Your account is confirmed. Sign in to continue." in done.text
+    assert idp.admin_get_user(UserPoolId=app.pool_id, Username="dora")["UserStatus"] == "CONFIRMED"
+    assert "code=" in browser.sign_in(username="dora")
 
 
 def test_sign_up_refusals(idp: Any, live: RunningServer) -> None:

@@ -61,7 +61,9 @@ def test_user_states_on_the_form(idp: Any, live: RunningServer) -> None:
     idp.sign_up(ClientId=app.client_id, Username="bob", Password=PASSWORD)
     browser = Browser(app)
     form = login_form(browser.open_login(), live.url)
-    assert "User is not confirmed." in browser.submit(form, username="bob").text
+    # Unconfirmed: the confirmation page (signup.confirm_unconfirmed), here with the reason no code went out.
+    unconfirmed = browser.submit(form, username="bob")
+    assert unconfirmed.status_code == 400 and "Confirm the account <strong>bob</strong>" in unconfirmed.text
     assert "User does not exist." in browser.submit(form, username="nobody").text
     idp.admin_disable_user(UserPoolId=app.pool_id, Username="alice")
     assert "User is disabled." in browser.submit(form).text

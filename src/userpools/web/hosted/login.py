@@ -5,7 +5,8 @@ authorize parameters (the form posts back to the same URL) and validates them li
 (a bad client or redirect_uri is an error page). A GET with a live session answers at once, as
 Cognito's does, unless ``prompt`` asks for a new sign-in. The POST needs the CSRF token (``forms``),
 then signs in with the API's machinery (``oauth2.signin``); its errors (``Incorrect username or
-password.``, ``Password attempts exceeded``, a Lambda trigger's refusal ...) are shown on the form. On
+password.``, ``Password attempts exceeded``, a Lambda trigger's refusal ...) are shown on the form, but
+an unconfirmed user gets a new code and the confirmation page (``signup.confirm_unconfirmed``). On
 success the session cookie is set and the browser goes to the callback with a code or tokens; a
 challenge (new password, MFA code) continues on its step page (``steps``). The page links the client's
 external identity providers (``provider_links``); a client without ``COGNITO`` gets those links only.
@@ -16,12 +17,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from userpools.errors import ServiceError
+from userpools.errors import ServiceError, UserNotConfirmedException
 from userpools.oauth2 import authorize as authz
 from userpools.oauth2 import providers, signin
 from userpools.oauth2.errors import PageError
 from userpools.operations.context import Context
-from userpools.web.hosted import steps
+from userpools.web.hosted import signup, steps
 from userpools.web.hosted.endpoints import session_of
 from userpools.web.hosted.forms import csrf_valid, login_page
 from userpools.web.hosted.place import Place, form, query, run
@@ -75,6 +76,8 @@ async def _submit(request: Request, place: Place) -> Response:
 
     try:
         outcome = await run(request, place, work)
+    except UserNotConfirmedException:
+        return await signup.confirm_unconfirmed(request, place, request_, username)
     except ServiceError as exc:
         if isinstance(exc, (PageError, authz.AuthorizeError)):
             raise

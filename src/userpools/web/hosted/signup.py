@@ -130,6 +130,21 @@ async def sign_up(request: Request, place: Place) -> Response:
     return await confirm_page(request, place, request_, username, ticket=sealed, notice=code_sent(details))
 
 
+async def confirm_unconfirmed(
+    request: Request, place: Place, request_: authz.AuthorizeRequest, username: str
+) -> Response:
+    """``/login`` by a user who never confirmed the account: a new code (ResendConfirmationCode, its limits
+    apply) and the confirmation page, where Cognito's hosted UI takes such a user too. Confirming there
+    leads back to the sign-in page: the password is asked again."""
+    params = {"ClientId": str(request_.client["ClientId"]), "Username": username}
+    try:
+        answer = await api_calls.call(request, place, "ResendConfirmationCode", params)
+    except ServiceError as exc:
+        return await confirm_page(request, place, request_, username, error=shown(exc).message, status=400)
+    notice = code_sent(answer.get("CodeDeliveryDetails"))
+    return await confirm_page(request, place, request_, username, notice=notice)
+
+
 @page_handler
 async def confirm_user(request: Request, place: Place) -> Response:
     if confirm_link.is_link(request):  # the CONFIRM_WITH_LINK email's link: no authorize request
