@@ -47,11 +47,6 @@ def sign(claims: dict[str, Any], key: rsa.RSAPrivateKey, kid: str) -> str:
     return f"{signing_input}.{_b64(signature)}"
 
 
-def sign_all(items: list[tuple[dict[str, Any], rsa.RSAPrivateKey, str]]) -> list[str]:
-    """``sign`` for each ``(claims, key, kid)``: the tokens of one sign-in."""
-    return [sign(claims, key, kid) for claims, key, kid in items]
-
-
 def header_of(token: str) -> dict[str, Any] | None:
     """The unverified JOSE header of a compact JWS, or None when ``token`` is not one."""
     if not _COMPACT.fullmatch(token):
