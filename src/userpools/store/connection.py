@@ -41,6 +41,10 @@ class Rows(Protocol):
 class Conn(Protocol):
     async def execute(self, statement: Executable, parameters: Params = None) -> Rows: ...
 
+    async def defer(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> None:
+        """A write whose result nobody reads: it may run as late as the commit (see PgConnection)."""
+        ...
+
     def begin_nested(self) -> AbstractAsyncContextManager[Any]:
         """A savepoint: rolled back alone when its block raises, so the outer transaction stays usable."""
         ...
@@ -64,6 +68,10 @@ class SyncConnection:
         if self.readonly and getattr(statement, "is_dml", False):
             raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
         return self.conn.execute(statement, parameters)
+
+    async def defer(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> None:
+        # An embedded database has no round trips to save: run it now.
+        await self.execute(statement, parameters)
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[Any]:

@@ -126,9 +126,14 @@ class Database:
                 # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
                 yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
                 return
-            async with raw.transaction():
-                uow = UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
+            unit = pg.PgConnection(raw, self.analyzer, lazy=True)
+            uow = UnitOfWork(unit, self.dialect)
+            try:
                 yield uow
+                await unit.finish()
+            except BaseException:
+                await unit.abort()
+                raise
         for hook in uow.on_commit:
             hook()
 

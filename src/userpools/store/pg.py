@@ -101,7 +101,10 @@ class _Scalars(list[Any]):
 class _Compiled:
     """One statement compiled for asyncpg: its SQL and how to build the positional arguments."""
 
-    __slots__ = ("compiled", "expanding", "inserts_into", "returns_rows", "slots", "sql", "statement")
+    __slots__ = (
+        "compiled", "expanding", "inserts_into", "returns_rows", "slots", "sql", "starts_transaction",
+        "statement",
+    )  # fmt: skip
 
     def __init__(self, statement: ClauseElement, column_keys: tuple[str, ...] | None) -> None:
         # An INSERT or UPDATE without .values() takes its columns from the parameters' keys.
@@ -121,6 +124,11 @@ class _Compiled:
         returning = bool(getattr(compiled, "effective_returning", None))
         self.returns_rows = returning or not getattr(statement, "is_dml", False)
         self.inserts_into = inserted_table(statement)
+        # Only a plain SELECT may run before the unit's transaction has begun (see PgConnection): a write,
+        # a locking read or a transaction-scoped lock must run inside it.
+        locking = getattr(statement, "_for_update_arg", None) is not None
+        plain_read = getattr(statement, "is_select", False) and not locking
+        self.starts_transaction = not plain_read or "pg_advisory" in self.sql
 
     def arguments(self, params: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
         if self.expanding:
@@ -168,18 +176,33 @@ Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
 class PgConnection:
-    """``Conn`` (store/connection.py) on one asyncpg connection."""
+    """``Conn`` (store/connection.py) on one asyncpg connection.
 
-    __slots__ = ("analyzer", "raw")
+    A writing unit of work (``lazy``) sends BEGIN only before its first statement that writes or locks:
+    under READ COMMITTED every statement reads its own snapshot, so plain reads before that point see
+    exactly what they would inside the transaction. A ``defer``red statement (one whose result nobody
+    reads) waits for the next statement, which runs after it in the transaction; when it is the unit's
+    last and only write, it runs alone at the end, atomic by itself, and the unit costs no BEGIN / COMMIT
+    round trips (a password sign-in: one read, one INSERT).
+    """
 
-    def __init__(self, raw: asyncpg.Connection, analyzer: Analyzer | None = None) -> None:
+    __slots__ = ("_deferred", "_lazy", "_transaction", "analyzer", "raw")
+
+    def __init__(self, raw: asyncpg.Connection, analyzer: Analyzer | None = None, lazy: bool = False) -> None:
         self.raw = raw
         self.analyzer = analyzer
+        self._lazy = lazy
+        self._transaction: Any = None
+        self._deferred: list[tuple[Executable, Mapping[str, Any] | None]] = []
 
     async def execute(self, statement: Executable, parameters: Params = None) -> Result:
         if isinstance(parameters, Sequence):
             return await self._execute_many(statement, parameters)
         entry = _STATEMENTS.get(statement, parameters)
+        if self._lazy and self._transaction is None and (entry.starts_transaction or self._deferred):
+            await self._begin()
+        if self._deferred:
+            await self._flush()
         sql, args = entry.arguments(parameters)
         try:
             if entry.returns_rows:
@@ -193,10 +216,51 @@ class PgConnection:
             self.analyzer.inserted(entry.inserts_into, result.rowcount)
         return result
 
+    async def defer(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> None:
+        """Runs ``statement`` when the unit of work commits (at once outside a writing unit)."""
+        if not self._lazy:
+            await self.execute(statement, parameters)
+            return
+        self._deferred.append((statement, parameters))
+
+    async def _flush(self) -> None:
+        # Deferred statements run, in order, before any later statement: the unit reads its own writes.
+        deferred, self._deferred = self._deferred, []
+        for statement, parameters in deferred:
+            await self.execute(statement, parameters)
+
+    async def finish(self) -> None:
+        """Commits a lazy unit: its deferred statements, then COMMIT if a transaction was begun."""
+        if self._transaction is None and len(self._deferred) == 1:
+            statement, parameters = self._deferred.pop()
+            self._lazy = False
+            await self.execute(statement, parameters)
+            return
+        if self._deferred:
+            if self._transaction is None:
+                await self._begin()
+            await self._flush()
+        if self._transaction is not None:
+            await self._transaction.commit()
+
+    async def abort(self) -> None:
+        """Rolls a lazy unit back; its deferred statements never run."""
+        self._deferred = []
+        if self._transaction is not None and not self.raw.is_closed():
+            await self._transaction.rollback()
+
+    async def _begin(self) -> None:
+        self._transaction = self.raw.transaction()
+        await self._transaction.start()
+
     async def _execute_many(self, statement: Executable, batch: Sequence[Mapping[str, Any]]) -> Result:
         if not batch:
             return Result([], 0)
         entry = _STATEMENTS.get(statement, batch[0])
+        if self._lazy and self._transaction is None:
+            await self._begin()
+        if self._deferred:
+            await self._flush()
         try:
             await self.raw.executemany(entry.sql, [entry.arguments(params)[1] for params in batch])
         except asyncpg.PostgresError as error:
@@ -207,6 +271,10 @@ class PgConnection:
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
+        if self._lazy and self._transaction is None:
+            await self._begin()
+        if self._deferred:
+            await self._flush()
         async with self.raw.transaction():
             yield
 

@@ -177,7 +177,8 @@ class RefreshTokenRepo:
         self.conn = conn
 
     async def insert(self, token_hash: str, record: StoredRefreshToken) -> None:
-        await self.conn.execute(_INSERT, {"token_hash": token_hash, **asdict(record)})
+        """Stores a new token; deferred, so that when it is a sign-in's only write it runs alone."""
+        await self.conn.defer(_INSERT, {"token_hash": token_hash, **asdict(record)})
 
     async def find(self, token_hash: str) -> StoredRefreshToken | None:
         """Privileged: the record of the refresh token whose SHA-256 digest is ``token_hash``."""

@@ -1,0 +1,96 @@
+"""Writing units on PostgreSQL begin their transaction late and may end without one (store/pg.py).
+
+A unit whose only write is a deferred statement (a sign-in's refresh token) costs two round trips, not four;
+everything else keeps a transaction's guarantees: reads see the unit's own deferred writes, a unit that
+fails writes nothing, and several writes commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from userpools.domain.user import User
+from userpools.store.database import Database
+from userpools.store.refresh_tokens import StoredRefreshToken
+
+POOL = "us-east-1_LazyUnit1"
+
+
+async def _seed(database: Database) -> int:
+    async with database.unit_of_work(write=True) as uow:
+        await uow.pools.insert(POOL, "lazy", {"Arn": "arn"}, 1000.0)
+        await uow.clients.insert(POOL, "client1", "c", {}, 1000.0)
+        user = User(0, POOL, "bob", "sub-2", "CONFIRMED", True, {"sub": "sub-2"}, 1000.0, 1000.0)
+        return await uow.users.insert(user, "bob", {})
+
+
+def _record(user_id: int, family: str) -> StoredRefreshToken:
+    return StoredRefreshToken(POOL, user_id, "client1", family, None, [], 1000.0, 1000.0, 5000.0, None, None)
+
+
+def _log_queries(database: Database) -> list[str]:
+    """Every statement the pool's connections send from now on (BEGIN and COMMIT included)."""
+    sent: list[str] = []
+    log: Callable[[Any], None] = lambda record: sent.append(record.query.split()[0].upper().rstrip(";"))  # noqa: E731
+    for holder in database._pg._holders:  # type: ignore[union-attr]
+        if holder._con is not None:
+            holder._con.add_query_logger(log)
+    return sent
+
+
+@pytest.fixture
+def pg(database: Database) -> Database:
+    if database.is_sqlite:
+        pytest.skip("round trips and transaction boundaries of the PostgreSQL store")
+    return database
+
+
+async def test_a_read_then_one_deferred_write_sends_no_begin_or_commit(pg: Database) -> None:
+    user_id = await _seed(pg)
+    sent = _log_queries(pg)
+    async with pg.unit_of_work(write=True) as uow:
+        assert await uow.refresh_tokens.find("nothing") is None
+        await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
+    assert sent == ["SELECT", "INSERT"]
+    async with pg.unit_of_work(write=False) as uow:
+        assert (await uow.refresh_tokens.find("h1")) is not None
+
+
+async def test_deferred_writes_are_read_back_and_committed_with_the_rest(pg: Database) -> None:
+    user_id = await _seed(pg)
+    sent = _log_queries(pg)
+    async with pg.unit_of_work(write=True) as uow:
+        await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
+        found = await uow.refresh_tokens.find("h1")
+        assert found is not None and found.origin_jti == "fam-1"
+        await uow.refresh_tokens.revoke_family("fam-1", 1500.0)
+    assert sent[0] == "BEGIN" and sent[-1] == "COMMIT" and sent[1] == "INSERT"
+
+
+async def test_a_failing_unit_leaves_nothing_behind(pg: Database) -> None:
+    user_id = await _seed(pg)
+    with pytest.raises(RuntimeError):
+        async with pg.unit_of_work(write=True) as uow:
+            await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
+            raise RuntimeError("the operation failed after deciding to write")
+    with pytest.raises(RuntimeError):
+        async with pg.unit_of_work(write=True) as uow:
+            await uow.refresh_tokens.revoke_user(user_id, 1500.0)
+            await uow.refresh_tokens.insert("h2", _record(user_id, "fam-2"))
+            raise RuntimeError("after a write that began the transaction")
+    async with pg.unit_of_work(write=False) as uow:
+        assert await uow.refresh_tokens.find("h1") is None
+        assert await uow.refresh_tokens.find("h2") is None
+
+
+async def test_the_first_write_begins_the_transaction(pg: Database) -> None:
+    user_id = await _seed(pg)
+    sent = _log_queries(pg)
+    async with pg.unit_of_work(write=True) as uow:
+        await uow.refresh_tokens.find("x")
+        await uow.refresh_tokens.revoke_user(user_id, 1500.0)
+        await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
+    assert sent == ["SELECT", "BEGIN", "UPDATE", "INSERT", "COMMIT"]
