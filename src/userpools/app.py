@@ -15,6 +15,10 @@ from userpools.config import Settings
 from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
 from userpools.federation.clients import FederationClients
 from userpools.oauth2 import federated
+from userpools.observability import probes
+from userpools.observability.metrics import Metrics
+from userpools.observability.requests import Observer
+from userpools.observability.senders import CountingSender
 from userpools.operations.context import Services
 from userpools.operations.registry import table
 from userpools.operations.runner import Runner
@@ -51,20 +55,23 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     settings.check()
     clock = clock or SystemClock()
     random = random or SystemRandom()
+    metrics = Metrics()
     services = Services(
         settings=settings,
         clock=clock,
         random=random,
-        email=make_sender(settings.email_sender, settings, clock),
-        sms=make_sender(settings.sms_sender, settings, clock),
+        email=CountingSender(make_sender(settings.email_sender, settings, clock), metrics.messages, "email"),
+        sms=CountingSender(make_sender(settings.sms_sender, settings, clock), metrics.messages, "sms"),
         sealer=Sealer(master_key(settings), random),
         federation=FederationClients.for_settings(settings),
+        metrics=metrics,
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
     database = Database(settings.database_url)
     runner = Runner(services, database)
+    observer = Observer(services.metrics, settings.requests_logged)
     api = ApiEndpoint(
-        table(), runner, SigV4Verifier(settings.auth_mode, settings.access_keys), settings.region
+        table(), runner, SigV4Verifier(settings.auth_mode, settings.access_keys), settings.region, observer
     )
 
     @contextlib.asynccontextmanager
@@ -86,7 +93,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes, hosted.mount],
+        routes=[ui_images.route, *wellknown.routes, *probes.routes, hosted.mount],
         middleware=[
             # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
             Middleware(DomainHosts, settings=settings, database=database),
@@ -104,4 +111,5 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.services = services
     app.state.database = database
     app.state.runner = runner
+    app.state.metrics = services.metrics
     return Root(api, app, Cors(settings.cors_origins))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
 from userpools import config
+from userpools.observability import logs
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -27,6 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
         "seed": Path(args.seed) if args.seed else None,
         "data_dir": Path(args.data_dir) if args.data_dir else None,
         "log_level": args.log_level,
+        "log_format": args.log_format,
     }
     try:
         settings = config.from_env(**overrides)
@@ -38,14 +39,13 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"userpools: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logs.configure(settings.log_level, settings.log_format)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=None,  # uvicorn's records go through the handler logs.configure installed
         access_log=False,
         loop="auto",
         http="auto",
@@ -139,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--seed", help="YAML or JSON file of pools, clients and users to create at start")
     s.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    s.add_argument("--log-format", choices=["text", "json"], help="json: one JSON object per line")
     s.set_defaults(func=_serve)
     o = sub.add_parser("outbox", help="print the latest emails and SMS sent by the file sender")
     o.add_argument("--user", help="only messages to this username or address")

@@ -55,6 +55,12 @@ class Settings:
     # same one. Empty: read (or create once) data_dir/master.key, fine for a single node.
     master_key: str = ""
     log_level: str = "info"
+    # "text" for a terminal, "json" for log collectors (one object per line; see docs/observability.md).
+    log_format: str = "text"
+    # One log line per API request (request id, operation, pool, outcome, latency); empty: on with json logs.
+    log_requests: str = ""
+    # When set, GET /metrics needs "Authorization: Bearer <token>".
+    metrics_token: str = ""
     # Lambda triggers: the Lambda Invoke API endpoint (empty: AWS's own, by the function ARN's region), and
     # per-function backends: '<arn or name>=python:pkg.mod:func,<arn>=http://host/path' (others: Invoke).
     lambda_endpoint: str = ""
@@ -66,6 +72,13 @@ class Settings:
     # in place of the real ones, for tests and air-gapped set-ups (see ``federation_overrides``).
     federation_endpoints: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def requests_logged(self) -> bool:
+        """Request log lines: on by default with JSON logs (production), off for a terminal."""
+        if self.log_requests:
+            return self.log_requests.lower() in ("1", "on", "true", "yes")
+        return self.log_format == "json"
 
     @property
     def database_url(self) -> str:
@@ -170,6 +183,8 @@ class Settings:
             raise ValueError(f"USERPOOLS_ISSUER must be empty, 'aws' or an http(s) URL, not {self.issuer!r}")
         if not _HOST.fullmatch(self.domain_base_host):
             raise ValueError(f"USERPOOLS_DOMAIN_BASE_HOST must be a DNS name, not {self.domain_base_host!r}")
+        if self.log_format not in ("text", "json"):
+            raise ValueError(f"USERPOOLS_LOG_FORMAT must be text or json, not {self.log_format!r}")
         if self.email_sender not in ("console", "file", "smtp"):
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.sms_sender not in ("console", "file"):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
 from userpools.errors import ServiceError
+from userpools.observability.metrics import Metrics
 from userpools.ports import Clock, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
 
@@ -26,6 +27,7 @@ class Services:
     sealer: Sealer
     # The OIDC relying party and SAML service provider, with their caches (None: no federated sign-in).
     federation: FederationClients | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @dataclass

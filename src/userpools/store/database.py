@@ -10,12 +10,13 @@ from typing import Any, TypeVar
 
 import asyncpg
 import orjson
-from sqlalchemy import create_engine, event
+from sqlalchemy import column, create_engine, event, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import Select
 
-from userpools.store import pg, pg_stats
+from userpools.store import migrate, pg, pg_stats
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
@@ -27,6 +28,8 @@ T = TypeVar("T")
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
+
+_VERSION: Select[Any] = select(column("version_num")).select_from(table("alembic_version"))
 
 # JSON columns (pool, client and user documents) are decoded on nearly every request.
 _JSON: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
@@ -69,6 +72,18 @@ class Database:
                 return await aconn.run_sync(fn)
         finally:
             await engine.dispose()
+
+    async def readiness(self) -> str | None:
+        """None when the store answers and is at the latest migration; otherwise why not (for /ready)."""
+        head = migrate.head()
+        try:
+            async with self.unit_of_work(write=False) as uow:
+                version = (await uow.conn.execute(_VERSION)).scalar_one_or_none()
+        except Exception as exc:  # any driver or network failure means "not ready", with its reason
+            if "alembic_version" in str(exc):
+                return f"store not migrated: this version needs migration {head}"
+            return f"store unreachable: {type(exc).__name__}: {exc}"[:300]
+        return None if version == head else f"store at migration {version}, this version needs {head}"
 
     def _read_unit(self) -> UnitOfWork:
         """Read-only units of work on SQLite share one connection and open no SQL transaction.

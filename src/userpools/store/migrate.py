@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -17,6 +19,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
+
+
+@cache
+def head() -> str | None:
+    """The newest migration this version of Userpools ships."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def upgrade(connection: Connection) -> None:

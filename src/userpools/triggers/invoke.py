@@ -82,14 +82,19 @@ async def run_trigger(
         response=response if response is not None else {},
         version=version,
     )
+    count = ctx.services.metrics.triggers.inc
     try:
         result = await asyncio.wait_for(_dispatch(ctx, arn, event), TIMEOUT)
     except FunctionFailed as exc:
+        count(key, "failed")
         raise UserLambdaValidationException(f"{key} failed with error {exc}.") from None
     except (Unreachable, TimeoutError) as exc:
+        count(key, "unreachable")
         raise unexpected(key, str(exc) or "TimeoutError") from None
     if not isinstance(result, dict) or not isinstance(result.get("response") or {}, dict):
+        count(key, "invalid_response")
         raise InvalidLambdaResponseException(UNRECOGNIZABLE)
+    count(key, "ok")
     return dict(result.get("response") or {})
 
 
@@ -100,12 +105,17 @@ async def invoke_event(ctx: Context, key: str, arn: str, event: dict[str, Any]) 
     Only a function that cannot be invoked at all is an error (UnexpectedLambdaException); what it raises or
     answers is logged, never the caller's concern, as with Cognito's asynchronous invocations.
     """
+    count = ctx.services.metrics.triggers.inc
     try:
         await asyncio.wait_for(_dispatch(ctx, arn, event, asynchronous=True), TIMEOUT)
     except Unreachable as exc:
+        count(key, "unreachable")
         raise unexpected(key, str(exc)) from None
     except (FunctionFailed, TimeoutError, InvalidLambdaResponseException) as exc:
+        count(key, "failed")
         log.warning("%s function %s failed: %s", key, arn, str(exc) or type(exc).__name__)
+    else:
+        count(key, "ok")
 
 
 def unexpected(key: str, why: str) -> UnexpectedLambdaException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -25,6 +26,8 @@ from userpools.errors import (
     ServiceError,
     UnknownOperationException,
 )
+from userpools.observability.metrics import Metrics
+from userpools.observability.requests import Observer, RequestInfo
 from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
 from userpools.operations.runner import Runner
@@ -41,12 +44,18 @@ MAX_BODY = 8 * 1024 * 1024
 
 class ApiEndpoint:
     def __init__(
-        self, table: Mapping[str, Operation], runner: Runner, verifier: SigV4Verifier, default_region: str
+        self,
+        table: Mapping[str, Operation],
+        runner: Runner,
+        verifier: SigV4Verifier,
+        default_region: str,
+        observer: Observer | None = None,
     ) -> None:
         self.table = table
         self.runner = runner
         self.verifier = verifier
         self.default_region = default_region
+        self.observer = observer or Observer(Metrics(), log_requests=False)
         served = runner.services.settings.served_regions
         self.regions: tuple[str, ...] = (default_region, *(r for r in served if r != default_region))
 
@@ -60,33 +69,39 @@ class ApiEndpoint:
         self, method: str, url: str, headers: Mapping[str, str], raw: bytes | SerializationException
     ) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one API request; never raises."""
-        request_id = str(uuid.uuid4())
+        started = time.perf_counter()
+        seen = RequestInfo(str(uuid.uuid4()))
         try:
             if isinstance(raw, SerializationException):
                 raise raw
-            body = await self._handle(method, url, headers, raw, request_id)
-            return 200, {"content-type": CONTENT_TYPE, "x-amzn-requestid": request_id}, body
+            body = await self._handle(method, url, headers, raw, seen)
+            answer = 200, {"content-type": CONTENT_TYPE, "x-amzn-requestid": seen.request_id}, body
+            outcome = "ok"
         except ServiceError as error:
-            return error_parts(error, request_id)
+            answer, outcome = error_parts(error, seen.request_id), error.code
         except Exception:
-            log.exception("internal error in request %s", request_id)
-            return error_parts(InternalErrorException(), request_id)
+            log.exception("internal error in request %s", seen.request_id)
+            answer, outcome = error_parts(InternalErrorException(), seen.request_id), "InternalErrorException"
+        self.observer.done(seen, outcome, time.perf_counter() - started, answer[2])
+        return answer
 
     async def _handle(
-        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, request_id: str
+        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, seen: RequestInfo
     ) -> bytes:
         name = operation_from_target(headers.get("x-amz-target"))
         op = self.table.get(name)
         if op is None:
             raise UnknownOperationException()
+        seen.operation = name
         region = self.default_region
         signed = not model.is_unsigned(name)
         if signed:
             auth = self.verifier.verify(method, url, headers, raw, dt.datetime.now(dt.UTC))
             region = self._served(auth.region) if auth else self.default_region
         params = validate(model.input_shape(name), decode_body(raw))
+        seen.pool, seen.client = params.get("UserPoolId"), params.get("ClientId")
         self._check_pool_region(params, region, signed)
-        return encode(await self.runner.run(op, params, request_id, region))
+        return encode(await self.runner.run(op, params, seen.request_id, region))
 
     def _served(self, region: str) -> str:
         if region not in self.regions:

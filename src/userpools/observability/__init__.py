@@ -1,0 +1,1 @@
+"""Health and readiness probes, Prometheus metrics and structured logs."""
