@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from test_styles_support import client_id, code_of
+
+__all__ = ["client_id"]  # the fixture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
@@ -15,17 +18,6 @@ WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 24
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 RED_BUTTON = {"components": {"primaryButton": {"lightMode": {"defaults": {"backgroundColor": "ff0000ff"}}}}}
 NO_ID = "11111111-2222-4333-8444-555555555555"
-
-
-def code_of(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(exc.value.response["Error"]["Code"])
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return str(
-        idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]["ClientId"]
-    )
 
 
 def asset(

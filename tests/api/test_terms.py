@@ -6,21 +6,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from test_styles_support import client_id, code_of
+
+__all__ = ["client_id"]  # the fixture
 
 TERMS = {"cognito:default": "https://example.com/terms", "cognito:spanish": "https://example.com/es/terms"}
 PRIVACY = {"cognito:default": "https://example.com/privacy"}
 NO_ID = "11111111-2222-4333-8444-555555555555"
-
-
-def code_of(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(exc.value.response["Error"]["Code"])
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return str(
-        idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]["ClientId"]
-    )
 
 
 def create(idp: Any, pool_id: str, client_id: str, name: str = "terms-of-use", **more: Any) -> dict[str, Any]:

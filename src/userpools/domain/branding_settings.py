@@ -19,18 +19,15 @@ def _modes(light: dict[str, Any], dark: dict[str, Any], **shared: Any) -> dict[s
     return {"lightMode": light, "darkMode": dark, **shared}
 
 
-def _button(light: tuple[str, ...], dark: tuple[str, ...]) -> dict[str, Any]:
-    """Button colours per state: ``(background, border, text)`` for defaults, hover, active."""
+def _button(light: str, dark: str) -> dict[str, Any]:
+    """Button colours of each mode: background, border and text for defaults, hover and active, in order."""
 
-    def states(values: tuple[str, ...]) -> dict[str, Any]:
-        names = ("defaults", "hover", "active")
+    def states(values: str) -> dict[str, Any]:
+        colors = values.split()
+        keys = ("backgroundColor", "borderColor", "textColor")
         return {
-            name: {
-                "backgroundColor": values[i * 3],
-                "borderColor": values[i * 3 + 1],
-                "textColor": values[i * 3 + 2],
-            }
-            for i, name in enumerate(names)
+            state: dict(zip(keys, colors[i * 3 : i * 3 + 3], strict=True))
+            for i, state in enumerate(("defaults", "hover", "active"))
         }
 
     return _modes(states(light), states(dark))
@@ -129,28 +126,8 @@ DEFAULTS: dict[str, Any] = {
         "idpButton": {
             "custom": {},
             "standard": _button(
-                (
-                    "ffffffff",
-                    "424650ff",
-                    "424650ff",
-                    "f2f8fdff",
-                    "033160ff",
-                    "033160ff",
-                    "d3e7f9ff",
-                    "033160ff",
-                    "033160ff",
-                ),
-                (
-                    "0f1b2aff",
-                    "c6c6cdff",
-                    "c6c6cdff",
-                    "192534ff",
-                    "89bdeeff",
-                    "89bdeeff",
-                    "354150ff",
-                    "89bdeeff",
-                    "89bdeeff",
-                ),
+                "ffffffff 424650ff 424650ff f2f8fdff 033160ff 033160ff d3e7f9ff 033160ff 033160ff",
+                "0f1b2aff c6c6cdff c6c6cdff 192534ff 89bdeeff 89bdeeff 354150ff 89bdeeff 89bdeeff",
             ),
         },
         "pageBackground": {
@@ -165,52 +142,12 @@ DEFAULTS: dict[str, Any] = {
         ),
         "phoneNumberSelector": {"displayType": "TEXT"},
         "primaryButton": _button(
-            (
-                "0972d3ff",
-                "0972d3ff",
-                "ffffffff",
-                "033160ff",
-                "033160ff",
-                "ffffffff",
-                "033160ff",
-                "033160ff",
-                "ffffffff",
-            ),
-            (
-                "539fe5ff",
-                "539fe5ff",
-                "000716ff",
-                "89bdeeff",
-                "89bdeeff",
-                "000716ff",
-                "539fe5ff",
-                "539fe5ff",
-                "000716ff",
-            ),
+            "0972d3ff 0972d3ff ffffffff 033160ff 033160ff ffffffff 033160ff 033160ff ffffffff",
+            "539fe5ff 539fe5ff 000716ff 89bdeeff 89bdeeff 000716ff 539fe5ff 539fe5ff 000716ff",
         ),
         "secondaryButton": _button(
-            (
-                "ffffffff",
-                "0972d3ff",
-                "0972d3ff",
-                "f2f8fdff",
-                "033160ff",
-                "033160ff",
-                "d3e7f9ff",
-                "033160ff",
-                "033160ff",
-            ),
-            (
-                "0f1b2aff",
-                "539fe5ff",
-                "539fe5ff",
-                "192534ff",
-                "89bdeeff",
-                "89bdeeff",
-                "354150ff",
-                "89bdeeff",
-                "89bdeeff",
-            ),
+            "ffffffff 0972d3ff 0972d3ff f2f8fdff 033160ff 033160ff d3e7f9ff 033160ff 033160ff",
+            "0f1b2aff 539fe5ff 539fe5ff 192534ff 89bdeeff 89bdeeff 354150ff 89bdeeff 89bdeeff",
         ),
     },
 }

@@ -20,7 +20,7 @@ _ALIGN = {"START": "flex-start", "CENTER": "center", "END": "flex-end"}
 
 # (selector, CSS property, path in "components"/"componentClasses" under the mode key, then the rest)
 _MODE_RULES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("body", "background-color", ("components", "pageBackground"), ("color",)),
+    ("body.background-customizable", "background-color", ("components", "pageBackground"), ("color",)),
     (".modal-content", "background-color", ("components", "form"), ("backgroundColor",)),
     (".banner-customizable", "background-color", ("components", "form"), ("backgroundColor",)),
     (".modal-content", "border-color", ("components", "form"), ("borderColor",)),
@@ -103,7 +103,7 @@ _RADII = (
 
 # Background images: (selector, asset category, settings path of the switch that shows it)
 _BACKGROUNDS = (
-    ("body", "PAGE_BACKGROUND", ("components", "pageBackground", "image", "enabled")),
+    ("body.background-customizable", "PAGE_BACKGROUND", ("components", "pageBackground", "image", "enabled")),
     (".modal-content", "FORM_BACKGROUND", ("components", "form", "backgroundImage", "enabled")),
     (".page-header", "PAGE_HEADER_BACKGROUND", ("components", "pageHeader", "backgroundImage", "enabled")),
     (".page-footer", "PAGE_FOOTER_BACKGROUND", ("components", "pageFooter", "backgroundImage", "enabled")),
