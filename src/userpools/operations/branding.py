@@ -137,10 +137,11 @@ async def create_managed_login_branding(ctx: Context, req: dict[str, Any]) -> di
     use_defaults = _use_defaults(req)
     settings = check_settings(req["Settings"]) if "Settings" in req else {}
     assets = check_assets(ctx, req.get("Assets", []))
+    exists = ManagedLoginBrandingExistsException(
+        f"App client {client['ClientId']} already has a managed login branding style."
+    )
     if await ctx.uow.brandings.of_client(pool["Id"], client["ClientId"]) is not None:
-        raise ManagedLoginBrandingExistsException(
-            f"App client {client['ClientId']} already has a managed login branding style."
-        )
+        raise exists
     now = ctx.now
     style = {
         "id": ctx.random.uuid4(),
@@ -151,7 +152,8 @@ async def create_managed_login_branding(ctx: Context, req: dict[str, Any]) -> di
         "created": now,
         "modified": now,
     }
-    await ctx.uow.brandings.insert(style)
+    if not await ctx.uow.brandings.insert(style):
+        raise exists
     await ctx.uow.brandings.put_assets(style["id"], assets)
     return await _wire(ctx, style, False)
 

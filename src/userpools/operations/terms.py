@@ -77,7 +77,8 @@ async def create_terms(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         "created": now,
         "modified": now,
     }
-    await ctx.uow.terms.insert(row)
+    if not await ctx.uow.terms.insert(row):
+        raise _exists(row["name"], row["client_id"])
     return {"Terms": _wire(row)}
 
 
@@ -132,7 +133,8 @@ async def update_terms(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         "links": _check_links(req["Links"]) if "Links" in req else row["links"],
         "modified": ctx.now,
     }
-    await ctx.uow.terms.update(row["id"], values)
+    if not await ctx.uow.terms.update(row["id"], values):
+        raise _exists(name, row["client_id"])
     return {"Terms": _wire({**row, **values})}
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from userpools.store.connection import Conn
 from userpools.store.tables import managed_login_assets as assets
 from userpools.store.tables import managed_login_brandings as brandings
+from userpools.store.unique import insert_new
 
 _STYLE = (
     brandings.c.id,
@@ -36,8 +37,9 @@ class BrandingRepo:
         row = (await self.conn.execute(query)).first()
         return None if row is None else dict(row._mapping)
 
-    async def insert(self, style: dict[str, Any]) -> None:
-        await self.conn.execute(insert(brandings).values(**style))
+    async def insert(self, style: dict[str, Any]) -> bool:
+        """False when the client already has a style (a concurrent create won)."""
+        return await insert_new(self.conn, insert(brandings).values(**style))
 
     async def update(self, branding_id: str, values: dict[str, Any]) -> None:
         await self.conn.execute(update(brandings).where(brandings.c.id == branding_id).values(**values))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.tables import terms
+from userpools.store.unique import insert_new
 
 
 class TermsRepo:
@@ -39,11 +40,13 @@ class TermsRepo:
         query = query.order_by(terms.c.id).limit(limit)
         return [dict(row._mapping) for row in (await self.conn.execute(query)).all()]
 
-    async def insert(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(terms).values(**row))
+    async def insert(self, row: dict[str, Any]) -> bool:
+        """False when the client already has terms of that name (a concurrent create won)."""
+        return await insert_new(self.conn, insert(terms).values(**row))
 
-    async def update(self, terms_id: str, values: dict[str, Any]) -> None:
-        await self.conn.execute(update(terms).where(terms.c.id == terms_id).values(**values))
+    async def update(self, terms_id: str, values: dict[str, Any]) -> bool:
+        """False when a new name is already taken on the client (a concurrent writer won)."""
+        return await insert_new(self.conn, update(terms).where(terms.c.id == terms_id).values(**values))
 
     async def delete(self, terms_id: str) -> None:
         await self.conn.execute(delete(terms).where(terms.c.id == terms_id))
