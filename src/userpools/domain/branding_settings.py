@@ -19,18 +19,27 @@ def _modes(light: dict[str, Any], dark: dict[str, Any], **shared: Any) -> dict[s
     return {"lightMode": light, "darkMode": dark, **shared}
 
 
+def _states(values: str, states: tuple[str, ...], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``{state: {key: colour}}`` from the colours listed state by state, key by key."""
+    colors = iter(values.split())
+    return {state: {key: next(colors) for key in keys} for state in states}
+
+
+_BUTTON = (("defaults", "hover", "active"), ("backgroundColor", "borderColor", "textColor"))
+_PRIMARY = (("defaults", "hover", "active"), ("backgroundColor", "textColor"))
+_STATUS = (("error", "success", "warning"), ("backgroundColor", "borderColor", "indicatorColor"))
+_DISABLED = {"disabled": {"backgroundColor": "ffffffff", "borderColor": "ffffffff"}}
+
+
 def _button(light: str, dark: str) -> dict[str, Any]:
-    """Button colours of each mode: background, border and text for defaults, hover and active, in order."""
+    return _modes(_states(light, *_BUTTON), _states(dark, *_BUTTON))
 
-    def states(values: str) -> dict[str, Any]:
-        colors = values.split()
-        keys = ("backgroundColor", "borderColor", "textColor")
-        return {
-            state: dict(zip(keys, colors[i * 3 : i * 3 + 3], strict=True))
-            for i, state in enumerate(("defaults", "hover", "active"))
-        }
 
-    return _modes(states(light), states(dark))
+def _status(light: str, dark: str) -> dict[str, Any]:
+    return _modes(
+        {**_states(light, *_STATUS), "pending": {"indicatorColor": "AAAAAAAA"}},
+        {**_states(dark, *_STATUS), "pending": {"indicatorColor": "AAAAAAAA"}},
+    )
 
 
 _BAR = {
@@ -90,21 +99,32 @@ DEFAULTS: dict[str, Any] = {
             {"defaults": {"textColor": "0972d3ff"}, "hover": {"textColor": "033160ff"}},
             {"defaults": {"textColor": "539fe5ff"}, "hover": {"textColor": "89bdeeff"}},
         ),
-        "statusIndicator": _modes(
-            {
-                "error": {
-                    "backgroundColor": "fff7f7ff",
-                    "borderColor": "d91515ff",
-                    "indicatorColor": "d91515ff",
-                }
-            },
-            {
-                "error": {
-                    "backgroundColor": "1a0000ff",
-                    "borderColor": "eb6f6fff",
-                    "indicatorColor": "eb6f6fff",
-                }
-            },
+        "statusIndicator": _status(
+            "fff7f7ff d91515ff d91515ff f2fcf3ff 037f0cff 037f0cff fffce9ff 8d6605ff 8d6605ff",
+            "1a0000ff eb6f6fff eb6f6fff 001a02ff 29ad32ff 29ad32ff 1d1906ff e0ca57ff e0ca57ff",
+        ),
+        "dropDown": _modes(
+            {"defaults": {"itemBackgroundColor": "ffffffff"}}
+            | _states(
+                "f4f4f4ff 7d8998ff 000716ff",
+                ("hover",),
+                ("itemBackgroundColor", "itemBorderColor", "itemTextColor"),
+            )
+            | _states("414d5cff 0972d3ff", ("match",), ("itemBackgroundColor", "itemTextColor")),
+            {"defaults": {"itemBackgroundColor": "192534ff"}}
+            | _states(
+                "081120ff 5f6b7aff e9ebedff",
+                ("hover",),
+                ("itemBackgroundColor", "itemBorderColor", "itemTextColor"),
+            )
+            | _states("d1d5dbff 89bdeeff", ("match",), ("itemBackgroundColor", "itemTextColor")),
+            borderRadius=8.0,
+        ),
+        "optionControls": _modes(
+            _states("ffffffff 7d8998ff", ("defaults",), ("backgroundColor", "borderColor"))
+            | _states("0972d3ff ffffffff", ("selected",), ("backgroundColor", "foregroundColor")),
+            _states("0f1b2aff 7d8998ff", ("defaults",), ("backgroundColor", "borderColor"))
+            | _states("539fe5ff 000716ff", ("selected",), ("backgroundColor", "foregroundColor")),
         ),
     },
     "components": {
@@ -141,9 +161,9 @@ DEFAULTS: dict[str, Any] = {
             {"bodyColor": "b6bec9ff", "descriptionColor": "b6bec9ff", "headingColor": "d1d5dbff"},
         ),
         "phoneNumberSelector": {"displayType": "TEXT"},
-        "primaryButton": _button(
-            "0972d3ff 0972d3ff ffffffff 033160ff 033160ff ffffffff 033160ff 033160ff ffffffff",
-            "539fe5ff 539fe5ff 000716ff 89bdeeff 89bdeeff 000716ff 539fe5ff 539fe5ff 000716ff",
+        "primaryButton": _modes(
+            _states("0972d3ff ffffffff 033160ff ffffffff 033160ff ffffffff", *_PRIMARY) | _DISABLED,
+            _states("539fe5ff 000716ff 89bdeeff 000716ff 539fe5ff 000716ff", *_PRIMARY) | _DISABLED,
         ),
         "secondaryButton": _button(
             "ffffffff 0972d3ff 0972d3ff f2f8fdff 033160ff 033160ff d3e7f9ff 033160ff 033160ff",
