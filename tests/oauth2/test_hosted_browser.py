@@ -233,3 +233,51 @@ def test_logout_clears_the_session(idp: Any, live: RunningServer, page: Any, tes
     _heading(page, "Sign in")  # asked to sign in again
     assert "/login?" in page.url
     shot(page, "after-logout")
+
+
+LOGO_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+    b'<rect width="120" height="40" fill="#f0a"/></svg>'
+)
+
+
+def test_managed_login_branding_and_terms(
+    idp: Any, live: RunningServer, page: Any, test_app: TestApp
+) -> None:
+    """A version 2 domain: the client's style paints the form, its logo loads, sign-up links the terms."""
+    app = _app(idp, live, test_app).client
+    assert app is not None
+    idp.update_user_pool_domain(UserPoolId=app.pool_id, Domain=app.domain, ManagedLoginVersion=2)
+    idp.create_managed_login_branding(
+        UserPoolId=app.pool_id,
+        ClientId=app.client_id,
+        Settings={
+            "components": {
+                "primaryButton": {"lightMode": {"defaults": {"backgroundColor": "ff0000ff"}}},
+                "pageBackground": {"lightMode": {"color": "00ff00ff"}},
+                "form": {"logo": {"enabled": True}},
+            }
+        },
+        Assets=[{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "SVG", "Bytes": LOGO_SVG}],
+    )
+    for name, link in (
+        ("terms-of-use", "https://example.com/terms"),
+        ("privacy-policy", "https://example.com/p"),
+    ):
+        idp.create_terms(
+            UserPoolId=app.pool_id, ClientId=app.client_id, TermsName=name, TermsSource="LINK",
+            Enforcement="NONE", Links={"cognito:default": link},
+        )  # fmt: skip
+    page.goto(test_app.authorize_url(state="styled"))
+    _heading(page, "Sign in")
+    button = page.get_by_role("button", name="Sign in")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 0, 0)"
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(0, 255, 0)"
+    logo = page.get_by_role("img", name="Logo")
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 120  # served and allowed by the CSP
+    shot(page, "managed-login")
+    page.get_by_role("link", name="Sign up").click()
+    _heading(page, "Sign up")
+    assert page.get_by_role("link", name="Terms of use").get_attribute("href") == "https://example.com/terms"
+    assert page.get_by_role("link", name="Privacy policy").get_attribute("href") == "https://example.com/p"
+    shot(page, "managed-login-signup")

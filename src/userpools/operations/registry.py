@@ -26,6 +26,8 @@ FAMILIES = (
     "resource_servers",
     "identity_providers",
     "ui_customization",
+    "branding",
+    "terms",
     "groups",
     "users",
     "users_admin",

@@ -82,6 +82,8 @@ class _Validator:
         return method(shape, value, path)
 
     def _structure(self, shape: Any, value: Any, path: str) -> Any:
+        if shape.metadata.get("document"):
+            return value  # a Document member is free-form JSON, which the operation checks itself
         if not isinstance(value, dict):
             raise SerializationException(f"Expected an object for '{path or 'request'}'.")
         out: dict[str, Any] = {}

@@ -241,6 +241,61 @@ ui_customizations = Table(
     Column("modified", Float, nullable=False),
 )
 
+# CreateManagedLoginBranding: one style per app client; ``settings`` holds only what was customized
+# (the Cognito defaults are merged in when read with ReturnMergedResources). Assets live in their own
+# table, one per (category, colour mode), so the hosted pages can serve one without loading the rest.
+managed_login_brandings = Table(
+    "managed_login_brandings",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "client_id",
+        String(128),
+        ForeignKey("clients.client_id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("use_cognito_provided_values", Boolean, nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+managed_login_assets = Table(
+    "managed_login_assets",
+    metadata,
+    Column(
+        "branding_id",
+        String(36),
+        ForeignKey("managed_login_brandings.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("category", String(32), primary_key=True),
+    Column("color_mode", String(8), primary_key=True),
+    Column("extension", String(8), nullable=False),
+    Column("bytes", LargeBinary, nullable=False),
+    Column("resource_id", String(40)),
+    Column("version", String(32), nullable=False),  # changes with the bytes: part of the served URL
+)
+
+# CreateTerms: a terms-of-use or privacy-policy document (links per language) of an app client.
+terms = Table(
+    "terms",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), ForeignKey("clients.client_id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(32), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("enforcement", String(16), nullable=False),
+    Column("links", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+    UniqueConstraint("client_id", "name"),
+    Index(None, "pool_id", "id"),
+)
+
 # Token signing keys: one RSA pair for ID tokens and one for access tokens per generation; a rotation
 # adds a generation and keeps the older public keys published. Private keys are sealed (AES-GCM).
 signing_keys = Table(

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from userpools.store.auth_state import AuthStateRepo
+from userpools.store.branding import BrandingRepo
 from userpools.store.clients import ClientRepo
 from userpools.store.connection import Conn
 from userpools.store.devices import DeviceRepo
@@ -23,6 +24,7 @@ from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.signing_keys import SigningKeyRepo
+from userpools.store.terms import TermsRepo
 from userpools.store.ui_customizations import UICustomizationRepo
 from userpools.store.user_links import UserLinkRepo
 from userpools.store.users import UserRepo
@@ -76,6 +78,14 @@ class UnitOfWork:
     @cached_property
     def ui_customizations(self) -> UICustomizationRepo:
         return UICustomizationRepo(self.conn)
+
+    @cached_property
+    def brandings(self) -> BrandingRepo:
+        return BrandingRepo(self.conn)
+
+    @cached_property
+    def terms(self) -> TermsRepo:
+        return TermsRepo(self.conn)
 
     @cached_property
     def signing_keys(self) -> SigningKeyRepo:

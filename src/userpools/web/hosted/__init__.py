@@ -21,7 +21,8 @@ from starlette.routing import Mount, Route
 import userpools.web.hosted.federated as federation  # its own line: the federation routes
 from userpools.oauth2.sites import PATH_PREFIX
 from userpools.web import ui_images
-from userpools.web.hosted import endpoints, login, recovery, signup, steps  # account pages
+from userpools.web.hosted import endpoints, login, managed_login, recovery, signup, steps  # account pages
+from userpools.web.hosted.responses import page_handler
 
 routes = [
     Route("/oauth2/authorize", endpoints.authorize, methods=["GET"]),
@@ -35,6 +36,13 @@ routes = [
     Route("/.well-known/openid-configuration", endpoints.openid_configuration, methods=["GET"]),
     Route("/static/hosted.css", endpoints.stylesheet, methods=["GET"]),
     Route(ui_images.route.path, ui_images.ui_image, methods=["GET"]),
+    # Managed login (version 2) branding: the client's style as CSS, and its images.
+    Route("/managed-login/{client_id}/style.css", page_handler(managed_login.serve_css), methods=["GET"]),
+    Route(
+        "/managed-login/{client_id}/{category}/{color_mode}/{filename}",
+        page_handler(managed_login.serve_asset),
+        methods=["GET"],
+    ),
     # Account pages: sign-up, confirmation, password reset, and the TOTP set-up step.
     Route("/signup", signup.sign_up, methods=["GET", "POST"]),
     Route("/confirmUser", signup.confirm_user, methods=["GET", "POST"]),

@@ -1,9 +1,10 @@
 """Server-rendered pages of the hosted UI: Jinja2 templates, branding, security headers.
 
 Templates live in ``web/hosted/templates`` (autoescaped; ``base.html`` is the frame, one file per page).
-Every page gets the default stylesheet and, when the pool has a SetUICustomization for the app client
-(or for ``ALL``), that CSS as a second stylesheet and its logo, both served by this domain
-(``/ui-customization/...``), so the Content-Security-Policy can stay ``'self'``-only. Pages are never
+Every page gets the default stylesheet and, on a classic (version 1) domain whose pool has a
+SetUICustomization for the app client (or for ``ALL``), that CSS as a second stylesheet and its logo;
+on a managed login (version 2) domain, the client's branding style instead (``managed_login``). Both are
+served by this domain, so the Content-Security-Policy can stay ``'self'``-only. Pages are never
 cached, can't be framed, and send no Referer (callback URLs carry codes).
 """
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from userpools.operations.ui_customization import ALL, css_path, image_path
+from userpools.web.hosted.managed_login import is_managed, page_branding
 from userpools.web.hosted.place import Place
 
 _ENV = Environment(
@@ -35,15 +37,17 @@ PAGE_HEADERS = {
 }
 
 
-async def branding(request: Request, place: Place, client_id: str | None) -> dict[str, str]:
+async def branding(request: Request, place: Place, client_id: str | None) -> dict[str, Any]:
     """``css_url`` / ``logo_url`` of the customization that applies to the client (or the pool)."""
     pool_id = place.site.pool_id
     if not pool_id:
         return {}
     async with request.app.state.database.unit_of_work(False) as uow:
+        if await is_managed(uow, place):
+            return await page_branding(uow, place, client_id, request.query_params.get("lang", ""))
         row = await uow.ui_customizations.get(pool_id, client_id) if client_id else None
         row = row or await uow.ui_customizations.get(pool_id, ALL)
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     if row is None:
         return out
     if row["css"]:

@@ -325,6 +325,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
     )
     op.create_table(
+        "managed_login_brandings",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("use_cognito_provided_values", sa.Boolean(), nullable=False),
+        sa.Column("settings", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.client_id"],
+            name=op.f("fk_managed_login_brandings_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"],
+            ["pools.id"],
+            name=op.f("fk_managed_login_brandings_pool_id_pools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_managed_login_brandings")),
+        sa.UniqueConstraint("client_id", name=op.f("uq_managed_login_brandings_client_id")),
+    )
+    op.create_table(
         "oauth_codes",
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -378,6 +402,27 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_refresh_tokens_user_id_expires"), "refresh_tokens", ["user_id", "expires"], unique=False
     )
+    op.create_table(
+        "terms",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("enforcement", sa.String(length=16), nullable=False),
+        sa.Column("links", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.client_id"], name=op.f("fk_terms_client_id_clients"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_terms_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_terms")),
+        sa.UniqueConstraint("client_id", "name", name=op.f("uq_terms_client_id_name")),
+    )
+    op.create_index(op.f("ix_terms_pool_id_id"), "terms", ["pool_id", "id"], unique=False)
     op.create_table(
         "user_codes",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -474,4 +519,23 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("device_key", name=op.f("pk_device_secrets")),
+    )
+    op.create_table(
+        "managed_login_assets",
+        sa.Column("branding_id", sa.String(length=36), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("color_mode", sa.String(length=8), nullable=False),
+        sa.Column("extension", sa.String(length=8), nullable=False),
+        sa.Column("bytes", sa.LargeBinary(), nullable=False),
+        sa.Column("resource_id", sa.String(length=40), nullable=True),
+        sa.Column("version", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["branding_id"],
+            ["managed_login_brandings.id"],
+            name=op.f("fk_managed_login_assets_branding_id_managed_login_brandings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "branding_id", "category", "color_mode", name=op.f("pk_managed_login_assets")
+        ),
     )
