@@ -82,6 +82,8 @@ class _Validator:
         return method(shape, value, path)
 
     def _structure(self, shape: Any, value: Any, path: str) -> Any:
+        if shape.metadata.get("document"):  # a free-form JSON document (e.g. a WebAuthn credential)
+            return value
         if not isinstance(value, dict):
             raise SerializationException(f"Expected an object for '{path or 'request'}'.")
         out: dict[str, Any] = {}
