@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from test_auth_support import PASSWORD, Srp, claims, error_of, make_client, make_user
+from test_auth_support import PASSWORD, Srp, claims, error_of, make_client, make_user, secret_hash
 from test_mfa_support import add_totp, code_in, last_mfa_message
 from test_webauthn_support import (
     Authenticator,
@@ -276,3 +276,62 @@ def test_auth_factors(idp: Any) -> None:
         "ConfiguredUserAuthFactors"
     ] == ["PASSWORD"]
     assert client_id
+
+
+def test_hidden_unknown_user(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    client_id = make_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"],
+                            PreventUserExistenceErrors="ENABLED")["ClientId"]  # fmt: skip
+    started = user_auth(idp, client_id, "nobody")
+    assert started["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+    refused = error_of(answer, idp=idp, client_id=client_id, challenge=started, ANSWER="PASSWORD",
+                       USERNAME="nobody", PASSWORD=PASSWORD)  # fmt: skip
+    assert refused == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_secret_client_needs_secret_hash(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    client = make_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"], GenerateSecret=True)
+    make_user(idp, pool_id, "alice")
+    assert error_of(user_auth, idp=idp, client_id=client["ClientId"])[0] == "NotAuthorizedException"
+    good = secret_hash(client["ClientSecret"], "alice", client["ClientId"])
+    assert user_auth(idp, client["ClientId"], SECRET_HASH=good)["ChallengeName"] == "SELECT_CHALLENGE"
+
+
+def test_authenticator_without_counter_signs_in_again(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    client_id, access = signed_in_user(idp, pool_id)
+    authenticator = Authenticator(counter_step=0)  # many platform authenticators always report 0
+    register(idp, access, authenticator)
+    for _ in range(2):
+        started = user_auth(idp, client_id, PREFERRED_CHALLENGE="WEB_AUTHN")
+        assertion = authenticator.get(started["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+        done = answer(idp, client_id, started, USERNAME="alice", CREDENTIAL=json.dumps(assertion))
+        assert "AccessToken" in done["AuthenticationResult"]
+
+
+def test_passkey_as_mfa_needs_user_verification(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    client_id, access = signed_in_user(idp, pool_id)
+    verifying, plain = Authenticator(), Authenticator(uv=False)
+    register(idp, access, verifying)
+    register(idp, access, plain)
+    webauthn = {"RelyingPartyId": "localhost", "FactorConfiguration": "MULTI_FACTOR_WITH_USER_VERIFICATION"}
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                 SoftwareTokenMfaConfiguration={"Enabled": True},
+                                 WebAuthnConfiguration=webauthn)  # fmt: skip
+    assert user_auth(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"]
+    started = user_auth(idp, client_id, PREFERRED_CHALLENGE="WEB_AUTHN")
+    options = started["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]
+    assert (
+        _refused(idp, client_id, started, plain.get(options))[1]
+        == "The passkey assertion could not be verified."
+    )
+    started = user_auth(idp, client_id, PREFERRED_CHALLENGE="WEB_AUTHN")
+    assertion = verifying.get(started["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assert (
+        "AccessToken"
+        in answer(idp, client_id, started, USERNAME="alice", CREDENTIAL=json.dumps(assertion))[
+            "AuthenticationResult"
+        ]
+    )

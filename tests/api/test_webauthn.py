@@ -143,3 +143,13 @@ def test_bad_credentials_and_tokens(idp: Any) -> None:
         assert code == "InvalidParameterException"
     for call in (idp.start_web_authn_registration, idp.list_web_authn_credentials):
         assert error_of(call, AccessToken="not.a.token")[0] == "NotAuthorizedException"
+
+
+def test_at_most_twenty_passkeys(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    _, access = signed_in_user(idp, pool_id)
+    authenticator = Authenticator()
+    for _ in range(20):
+        register(idp, access, authenticator)
+    assert error_of(idp.start_web_authn_registration, AccessToken=access)[0] == "LimitExceededException"
+    assert len(idp.list_web_authn_credentials(AccessToken=access)["Credentials"]) == 20

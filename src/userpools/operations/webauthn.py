@@ -15,6 +15,7 @@ or already used is WebAuthnChallengeNotFoundException. A user has at most ``MAX_
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from userpools.auth import passkeys
@@ -54,14 +55,35 @@ async def start_webauthn_registration(ctx: Context, req: dict[str, Any]) -> dict
     existing = await ctx.uow.passkeys.of_user(me.user.id)
     if len(existing) >= MAX_PASSKEYS:
         raise LimitExceededException(f"A user can register at most {MAX_PASSKEYS} passkeys.")
-    sid = ctx.random.token_bytes(16).hex()
-    expires = ctx.now + passkeys.TIMEOUT_MS / 1000
-    doc = {"u": me.user.id, "c": str(me.client["ClientId"]), "r": rp.id, "e": expires, "s": sid}
-    sealed = ctx.services.sealer.seal(CHALLENGE_PURPOSE, json.dumps(doc).encode(), me.pool["Id"].encode())
-    options = passkeys.creation_options(
-        rp, me.user.sub.encode(), me.user.username, passkeys.unb64url(sealed), existing
-    )
+    pending = Pending(me.user.id, str(me.client["ClientId"]), rp.id, ctx.now + passkeys.TIMEOUT_MS / 1000,
+                      ctx.random.token_bytes(16).hex())  # fmt: skip
+    challenge = passkeys.unb64url(pending.seal(ctx, me.pool["Id"]))
+    options = passkeys.creation_options(rp, me.user.sub.encode(), me.user.username, challenge, existing)
     return {"CredentialCreationOptions": options}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A registration started: sealed (bound to the pool) into the challenge itself."""
+
+    user_id: int
+    client_id: str
+    rp_id: str
+    expires: float
+    sid: str  # random id, recorded once completed
+
+    def seal(self, ctx: Context, pool_id: str) -> str:
+        doc = json.dumps([self.user_id, self.client_id, self.rp_id, self.expires, self.sid]).encode()
+        return ctx.services.sealer.seal(CHALLENGE_PURPOSE, doc, pool_id.encode())
+
+    @staticmethod
+    def open(ctx: Context, pool_id: str, challenge: bytes) -> Pending:
+        raw = ctx.services.sealer.open(CHALLENGE_PURPOSE, passkeys.b64url(challenge), pool_id.encode())
+        try:
+            user_id, client_id, rp_id, expires, sid = json.loads(raw or b"")
+            return Pending(int(user_id), str(client_id), str(rp_id), float(expires), str(sid))
+        except (ValueError, TypeError):
+            raise WebAuthnChallengeNotFoundException(NO_CHALLENGE) from None
 
 
 @operation("CompleteWebAuthnRegistration", write=True)
@@ -71,26 +93,19 @@ async def complete_webauthn_registration(ctx: Context, req: dict[str, Any]) -> d
     passkeys.check_enabled(me.pool)
     credential = passkeys.parse_credential(req["Credential"])
     client_data = passkeys.client_data(credential)
-    raw = ctx.services.sealer.open(
-        CHALLENGE_PURPOSE, passkeys.b64url(client_data.challenge), me.pool["Id"].encode()
-    )
-    try:
-        doc = json.loads(raw) if raw is not None else None
-        user_id, client_id, rp_id, expires, sid = doc["u"], doc["c"], doc["r"], float(doc["e"]), str(doc["s"])  # type: ignore[index]
-    except (ValueError, KeyError, TypeError):
-        raise WebAuthnChallengeNotFoundException(NO_CHALLENGE) from None
-    if user_id != me.user.id or ctx.now >= expires:
+    pending = Pending.open(ctx, me.pool["Id"], client_data.challenge)
+    if pending.user_id != me.user.id or ctx.now >= pending.expires:
         raise WebAuthnChallengeNotFoundException(NO_CHALLENGE)
-    if client_id != me.client["ClientId"]:
+    if pending.client_id != me.client["ClientId"]:
         raise WebAuthnClientMismatchException(
             "The access token is of another app client than the one that started this passkey registration."
         )
     rp = await passkeys.relying_party(ctx, me.pool)
-    if rp.id != rp_id:
+    if rp.id != pending.rp_id:
         raise WebAuthnChallengeNotFoundException(NO_CHALLENGE)  # the pool's relying party changed since
     passkeys.check_origin(rp, str(client_data.origin))
     verified = passkeys.verify_registration(rp, credential, client_data.challenge, str(client_data.origin))
-    if not await ctx.uow.auth.use_once(sid, expires):
+    if not await ctx.uow.auth.use_once(pending.sid, pending.expires):
         raise WebAuthnChallengeNotFoundException(NO_CHALLENGE)
     if await ctx.uow.passkeys.count(me.user.id) >= MAX_PASSKEYS:
         raise LimitExceededException(f"A user can register at most {MAX_PASSKEYS} passkeys.")
