@@ -223,6 +223,15 @@ def test_mfa_required_hides_one_time_codes(idp: Any) -> None:
     assert user_auth(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
 
 
+def test_preferred_factor_the_user_lacks_falls_back_to_selection(idp: Any) -> None:
+    pool_id = passkey_pool(idp)
+    client_id, _ = signed_in_user(idp, pool_id)  # no passkey, no phone number
+    for preferred in ("WEB_AUTHN", "SMS_OTP"):
+        started = user_auth(idp, client_id, PREFERRED_CHALLENGE=preferred)
+        assert started["ChallengeName"] == "SELECT_CHALLENGE"
+        assert started["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+
+
 def test_flow_and_factor_not_allowed(idp: Any) -> None:
     pool_id = passkey_pool(idp, ["PASSWORD"])
     client_id, _ = signed_in_user(idp, pool_id, email="alice@example.com")
