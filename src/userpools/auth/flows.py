@@ -5,19 +5,30 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html
 Flows: USER_SRP_AUTH, USER_PASSWORD_AUTH (public only), ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
 (admin only), REFRESH_TOKEN_AUTH / REFRESH_TOKEN, CUSTOM_AUTH (``auth.custom``, with its CUSTOM_CHALLENGE).
-Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED. Differences: USER_AUTH is refused with
-InvalidParameterException (choice-based sign-in comes later); MFA challenges are answered in
-``auth.mfa_answer``, the device challenges (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) in
-``auth.device_srp``. ClientMetadata reaches the Lambda triggers (PreAuthentication's validationData,
-UserMigration, PostAuthentication, PreTokenGeneration, the custom authentication triggers:
-``Caller.client_metadata``); AnalyticsMetadata, UserContextData and ContextData are accepted and ignored.
+Challenges: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED. USER_AUTH (choice-based sign-in) and its
+SELECT_CHALLENGE and WEB_AUTHN challenges are in ``auth.user_auth``; MFA challenges (and USER_AUTH's
+EMAIL_OTP / SMS_OTP codes) are answered in ``auth.mfa_answer``, the device challenges (DEVICE_SRP_AUTH,
+DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``. ClientMetadata reaches the Lambda triggers
+(PreAuthentication's validationData, UserMigration, PostAuthentication, PreTokenGeneration, the custom
+authentication triggers: ``Caller.client_metadata``); AnalyticsMetadata, UserContextData and ContextData
+are accepted and ignored.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import custom, device_srp, devices, mfa, mfa_answer, new_password, password, srp_flow
+from userpools.auth import (
+    custom,
+    device_srp,
+    devices,
+    mfa,
+    mfa_answer,
+    new_password,
+    password,
+    srp_flow,
+    user_auth,
+)
 from userpools.auth.gate import Caller, caller, check_hash, require_flow, required
 from userpools.auth.refresh import find_refresh_token, refresh
 from userpools.auth.sessions import INVALID
@@ -28,7 +39,14 @@ PUBLIC_ONLY = frozenset({"USER_PASSWORD_AUTH"})
 ADMIN_ONLY = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 # Flows whose AuthParameters.USERNAME is looked up at once (read with the client: gate.caller).
 NAMES_A_USER = frozenset(
-    {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_SRP_AUTH", "CUSTOM_AUTH"}
+    {
+        "USER_PASSWORD_AUTH",
+        "ADMIN_USER_PASSWORD_AUTH",
+        "ADMIN_NO_SRP_AUTH",
+        "USER_SRP_AUTH",
+        "CUSTOM_AUTH",
+        "USER_AUTH",
+    }
 )
 
 
@@ -51,6 +69,8 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
     if flow == "CUSTOM_AUTH":  # custom authentication (issue 4 §4)
         with devices.offered(params.get("DEVICE_KEY"), tracked=not admin):
             return await custom.start(ctx, who, params)
+    if flow == "USER_AUTH":  # choice-based sign-in (issue 6)
+        return await user_auth.initiate(ctx, who, params)
     raise InvalidParameterException(f"{flow} is not supported by this server yet.")
 
 
@@ -72,7 +92,12 @@ async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str
             return await custom.answer(ctx, who, responses, req.get("Session"), metadata)
     if name == new_password.CHALLENGE:
         return await new_password.answer(ctx, who, responses, req.get("Session"))
-    if name in mfa.CHALLENGES:  # MFA (issue 4 §1)
+    if name == user_auth.SELECT_CHALLENGE:  # choice-based sign-in (issue 6)
+        return await user_auth.answer_select(ctx, who, responses, req.get("Session"))
+    if name == user_auth.WEB_AUTHN:
+        with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):
+            return await user_auth.answer_webauthn(ctx, who, responses, req.get("Session"))
+    if name in mfa.CHALLENGES or name == user_auth.SMS_OTP:  # MFA (issue 4 §1), USER_AUTH codes (issue 6)
         with devices.offered(responses.get("DEVICE_KEY"), tracked=not admin):  # then devices (§2)
             return await mfa_answer.answer(ctx, who, name, responses, req.get("Session"))
     # No challenge of another kind is ever issued, so no session can be answering one.

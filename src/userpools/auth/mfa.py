@@ -65,19 +65,25 @@ async def challenge(ctx: Context, who: Caller, user: User) -> dict[str, Any] | N
     return await issue(ctx, who, user, choice)
 
 
-async def issue(ctx: Context, who: Caller, user: User, factor: str) -> dict[str, Any]:
+async def issue(
+    ctx: Context, who: Caller, user: User, factor: str, name: str | None = None, **extra: Any
+) -> dict[str, Any]:
     """The SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA challenge (a code is sent for the first two).
 
     The code's message goes through the pool's custom sender (CustomSMSSender_ / CustomEmailSender_
     Authentication) or CustomMessage_Authentication trigger when it has one, with the request's
-    ClientMetadata.
+    ClientMetadata. ``name`` and ``extra``: the challenge's name and further sealed state when the code is
+    a first factor of USER_AUTH (SMS_OTP / EMAIL_OTP, ``auth.user_auth``).
     """
     if factor == SOFTWARE_TOKEN_MFA:
         state = new_state(ctx, factor, who.client, user.id, user.username)
         return _answer(factor, seal_session(ctx, state), {"USER_ID_FOR_SRP": user.username})
     code = codes.new_code(ctx.random)
     sid = ctx.random.token_bytes(16).hex()
-    state = new_state(ctx, factor, who.client, user.id, user.username, c=code_digest(ctx, sid, code), i=sid)
+    kind = name or factor
+    state = new_state(
+        ctx, kind, who.client, user.id, user.username, c=code_digest(ctx, sid, code), i=sid, **extra
+    )
     attribute = "phone_number" if factor == SMS_MFA else "email"
     destination = user.attributes[attribute]
     if factor == SMS_MFA:
@@ -95,7 +101,7 @@ async def issue(ctx: Context, who: Caller, user: User, factor: str) -> dict[str,
         "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS" if factor == SMS_MFA else "EMAIL",
         "CODE_DELIVERY_DESTINATION": codes.mask(attribute, destination),
     }
-    return _answer(factor, seal_session(ctx, state), parameters)
+    return _answer(kind, seal_session(ctx, state), parameters)
 
 
 def code_digest(ctx: Context, sid: str, code: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from userpools.auth import mfa, mfa_user
+from userpools.auth import mfa, mfa_user, user_auth
 from userpools.auth.gate import Caller, check_hash, names_user, required
 from userpools.auth.outcome import completed
 from userpools.auth.sessions import INVALID, ChallengeState, consume, open_session
@@ -27,6 +27,7 @@ CODE_RESPONSE = {
     mfa.SMS_MFA: "SMS_MFA_CODE",
     mfa.EMAIL_OTP: "EMAIL_OTP_CODE",
     mfa.SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+    user_auth.SMS_OTP: "SMS_OTP_CODE",  # USER_AUTH's first-factor codes (auth.user_auth)
 }
 ALIASES = {"EMAIL_MFA": mfa.EMAIL_OTP}
 
@@ -65,6 +66,8 @@ async def answer(
         good = hmac.compare_digest(
             mfa.code_digest(ctx, str(state.extra.get("i")), code), str(state.extra["c"])
         )
+    if state.extra.get(user_auth.FIRST_FACTOR):  # a USER_AUTH sign-in code: lockout applies, no MFA follows
+        return await user_auth.code_answered(ctx, who, user, good, CodeMismatchException(WRONG_CODE))
     if not good:
         raise ctx.fail_after_commit(CodeMismatchException(WRONG_CODE))
     return await completed(ctx, who, user)

@@ -5,7 +5,8 @@ Implements the API reference pages of the same names. AssociateSoftwareToken and
 either an AccessToken (a signed-in user adding TOTP) or the Session of an MFA_SETUP challenge (then each
 answers with a new Session, and a verified token turns TOTP MFA on as the user's preferred factor). Each
 AssociateSoftwareToken call makes a fresh secret, kept sealed and pending until verified (``auth.mfa_user``).
-Known differences: WebAuthnMfaSettings can only be turned off (passkeys are not supported); an MFA_SETUP
+Known differences: WebAuthnMfaSettings can only be turned off (passkeys sign in as a first factor,
+not as a user's second factor: docs/passkeys.md); an MFA_SETUP
 Session keeps the expiry of the challenge that issued it.
 """
 

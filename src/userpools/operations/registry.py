@@ -44,6 +44,7 @@ FAMILIES = (
     "mfa",
     "devices",
     "user_links",
+    "webauthn",
 )
 
 

@@ -4,7 +4,8 @@ Implements API_SignUp.html, API_ConfirmSignUp.html and API_ResendConfirmationCod
 guide's "Signing up and confirming user accounts" and "Managing user existence error responses").
 Lambda triggers: PreSignUp_SignUp, PostConfirmation_ConfirmSignUp and CustomMessage_SignUp / _ResendCode
 run (triggers/). Known differences: passwordless sign-up (no Password) is refused;
-ConfirmSignUp never returns a ``Session`` (USER_AUTH is not supported). A CONFIRM_WITH_LINK email links to
+ConfirmSignUp never returns a ``Session`` (USER_AUTH's sign-in right after confirmation is not
+supported). A CONFIRM_WITH_LINK email links to
 the hosted page ``/confirmUser`` of the pool's domain (``web.hosted.confirm_link``); a pool without a domain
 gets a link to the public URL, which serves no such page (Cognito needs a domain for links too).
 """

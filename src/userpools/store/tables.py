@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -389,6 +390,26 @@ device_secrets = Table(
     Column("device_key", String(64), ForeignKey("devices.device_key", ondelete="CASCADE"), primary_key=True),
     Column("salt", Text, nullable=False),
     Column("verifier", Text, nullable=False),
+)
+
+# Passkeys (WebAuthn credentials) registered with CompleteWebAuthnRegistration. ``credential_id`` is the
+# credential's raw id, base64url without padding (WebAuthn allows up to 1,023 bytes); ``public_key`` its
+# COSE key. ``sign_count`` is the authenticator's signature counter (32-bit unsigned), raised on every
+# sign-in so a cloned authenticator's replays are refused. ``transports`` is a JSON list.
+webauthn_credentials = Table(
+    "webauthn_credentials",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("credential_id", String(1400), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("sign_count", BigInteger, nullable=False),
+    Column("friendly_name", String(256), nullable=False),
+    Column("relying_party_id", String(127), nullable=False),
+    Column("transports", Text, nullable=False),
+    Column("attachment", String(32)),
+    Column("created", Float, nullable=False),
+    Index(None, "user_id", "created"),  # ListWebAuthnCredentials pages a user's passkeys by age
 )
 
 # OAuth 2.0 authorization codes of the hosted UI (``/oauth2/authorize`` → ``/oauth2/token``), stored as

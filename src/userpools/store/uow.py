@@ -19,6 +19,7 @@ from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
 from userpools.store.oauth_codes import OAuthCodeRepo
+from userpools.store.passkeys import PasskeyRepo
 from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
@@ -102,3 +103,7 @@ class UnitOfWork:
     @cached_property
     def oauth_codes(self) -> OAuthCodeRepo:
         return OAuthCodeRepo(self.conn)
+
+    @cached_property
+    def passkeys(self) -> PasskeyRepo:
+        return PasskeyRepo(self.conn)

@@ -13,13 +13,33 @@
  *   signOut {global?}   tokens {}  (what the token store holds, refresh token included)
  *   resetPassword {username}   confirmResetPassword {username, code, newPassword}   fetchUserAttributes {}
  *   updateUserAttributes {attributes}   confirmUserAttribute {key, code}   deleteUser {}
+ *   signInUserAuth {username, password?, preferredChallenge?, choice?, outbox?}  (USER_AUTH: picks `choice`
+ *          at CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION, gives `password` when asked, and reads an email
+ *          or SMS code for `username` from the `outbox` file)
  * The token store is UP_STORAGE (a JSON file), so a later run continues the same signed-in session.
  */
 
 const { Amplify } = require('aws-amplify');
 const auth = require('aws-amplify/auth');
 const { cognitoUserPoolsTokenProvider } = require('aws-amplify/auth/cognito');
+const fs = require('fs');
 const { FileStorage, claims, env, runPlan } = require('./lib');
+
+/** The newest six-digit sign-in code sent to `username` (the server's outbox file), waiting up to 5 s. */
+async function codeFromOutbox(path, username, after) {
+	for (let i = 0; i < 50; i++) {
+		const lines = fs.existsSync(path) ? fs.readFileSync(path, 'utf8').trim().split('\n') : [];
+		const sent = lines.slice(after).filter(Boolean).map(JSON.parse)
+			.filter(m => m.username === username && m.kind === 'mfa');
+		if (sent.length) return sent[sent.length - 1].body.match(/\b\d{6}\b/)[0];
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+	throw new Error(`no code for ${username} in ${path}`);
+}
+
+function outboxLines(path) {
+	return path && fs.existsSync(path) ? fs.readFileSync(path, 'utf8').trim().split('\n').length : 0;
+}
 
 /** Amplify's KeyValueStorageInterface (async) over the file-backed storage. */
 function keyValueStorage(file) {
@@ -59,6 +79,31 @@ const ops = {
 		const done = out.confirm || first;
 		out.isSignedIn = done.isSignedIn;
 		out.signInStep = done.nextStep.signInStep;
+		return out;
+	},
+	async signInUserAuth(step) {
+		const options = { authFlowType: 'USER_AUTH' };
+		if (step.preferredChallenge) options.preferredChallenge = step.preferredChallenge;
+		const seen = outboxLines(step.outbox);
+		const password = step.preferredChallenge ? step.password : undefined;
+		let res = await auth.signIn({ username: step.username, password, options });
+		const out = { steps: [res.nextStep.signInStep] };
+		if (res.nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION') {
+			out.availableChallenges = res.nextStep.availableChallenges;
+			res = await auth.confirmSignIn({ challengeResponse: step.choice });
+			out.steps.push(res.nextStep.signInStep);
+		}
+		if (res.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_PASSWORD') {
+			res = await auth.confirmSignIn({ challengeResponse: step.password });
+			out.steps.push(res.nextStep.signInStep);
+		}
+		if (['CONFIRM_SIGN_IN_WITH_EMAIL_CODE', 'CONFIRM_SIGN_IN_WITH_SMS_CODE'].includes(res.nextStep.signInStep)) {
+			out.codeDeliveryDetails = res.nextStep.codeDeliveryDetails;
+			const code = await codeFromOutbox(step.outbox, step.username, seen);
+			res = await auth.confirmSignIn({ challengeResponse: code });
+			out.steps.push(res.nextStep.signInStep);
+		}
+		out.isSignedIn = res.isSignedIn;
 		return out;
 	},
 	async fetchAuthSession(step) {

@@ -508,6 +508,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_sign_outs")),
     )
     op.create_table(
+        "webauthn_credentials",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("credential_id", sa.String(length=1400), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.Column("sign_count", sa.BigInteger(), nullable=False),
+        sa.Column("friendly_name", sa.String(length=256), nullable=False),
+        sa.Column("relying_party_id", sa.String(length=127), nullable=False),
+        sa.Column("transports", sa.Text(), nullable=False),
+        sa.Column("attachment", sa.String(length=32), nullable=True),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_webauthn_credentials_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_webauthn_credentials_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "credential_id", name=op.f("pk_webauthn_credentials")),
+    )
+    op.create_index(
+        op.f("ix_webauthn_credentials_user_id_created"),
+        "webauthn_credentials",
+        ["user_id", "created"],
+        unique=False,
+    )
+    op.create_table(
         "device_secrets",
         sa.Column("device_key", sa.String(length=64), nullable=False),
         sa.Column("salt", sa.Text(), nullable=False),
