@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from userpools.adapters.log_sink import LogSink
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
@@ -59,6 +60,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         sms=make_sender(settings.sms_sender, settings, clock),
         sealer=Sealer(master_key(settings), random),
         federation=FederationClients.for_settings(settings),
+        logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
     database = Database(settings.database_url)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from userpools.auth import mfa, mfa_user
+from userpools.auth import mfa, mfa_user, risk
 from userpools.auth.gate import Caller, check_hash, names_user, required
 from userpools.auth.outcome import completed
 from userpools.auth.sessions import INVALID, ChallengeState, consume, open_session
@@ -65,6 +65,7 @@ async def answer(
         good = hmac.compare_digest(
             mfa.code_digest(ctx, str(state.extra.get("i")), code), str(state.extra["c"])
         )
+    await risk.second_factor(ctx, who, user, passed=good)  # the sign-in's auth event (issue 6)
     if not good:
         raise ctx.fail_after_commit(CodeMismatchException(WRONG_CODE))
     return await completed(ctx, who, user)

@@ -53,18 +53,26 @@ class ApiEndpoint:
     async def endpoint(self, request: Request) -> Response:
         """The endpoint as a Starlette route (the app itself uses the leaner ``web.asgi`` face)."""
         raw = await _read_body(request)
-        status, headers, body = await self.respond(request.method, str(request.url), request.headers, raw)
+        client = request.client.host if request.client else ""
+        status, headers, body = await self.respond(
+            request.method, str(request.url), request.headers, raw, client
+        )
         return Response(body, status_code=status, headers=headers, media_type=CONTENT_TYPE)
 
     async def respond(
-        self, method: str, url: str, headers: Mapping[str, str], raw: bytes | SerializationException
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        raw: bytes | SerializationException,
+        source_ip: str = "",
     ) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one API request; never raises."""
         request_id = str(uuid.uuid4())
         try:
             if isinstance(raw, SerializationException):
                 raise raw
-            body = await self._handle(method, url, headers, raw, request_id)
+            body = await self._handle(method, url, headers, raw, request_id, source_ip)
             return 200, {"content-type": CONTENT_TYPE, "x-amzn-requestid": request_id}, body
         except ServiceError as error:
             return error_parts(error, request_id)
@@ -73,7 +81,7 @@ class ApiEndpoint:
             return error_parts(InternalErrorException(), request_id)
 
     async def _handle(
-        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, request_id: str
+        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, request_id: str, source_ip: str
     ) -> bytes:
         name = operation_from_target(headers.get("x-amz-target"))
         op = self.table.get(name)
@@ -86,7 +94,7 @@ class ApiEndpoint:
             region = self._served(auth.region) if auth else self.default_region
         params = validate(model.input_shape(name), decode_body(raw))
         self._check_pool_region(params, region, signed)
-        return encode(await self.runner.run(op, params, request_id, region))
+        return encode(await self.runner.run(op, params, request_id, region, source_ip))
 
     def _served(self, region: str) -> str:
         if region not in self.regions:
