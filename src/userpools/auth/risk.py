@@ -197,3 +197,34 @@ async def check_new_password(
     config = found[1] if found is not None else {}
     if risk_config.compromised_action(config, event) == "BLOCK":
         raise InvalidPasswordException(COMPROMISED)
+
+
+async def record_event(
+    ctx: Context,
+    pool: dict[str, Any],
+    user: User,
+    event_type: str,
+    response: str,
+    context_data: dict[str, Any] | None = None,
+    password: str | None = None,
+) -> None:
+    """An auth event other than a sign-in (SignUp, ForgotPassword, PasswordChange, ResendCode): recorded
+    with no risk (their risk is the compromised password, refused earlier by ``check_new_password``)."""
+    if mode(pool) == OFF:
+        return
+    signals = signals_of(context_data, ctx.source_ip)
+    event = AuthEvent(
+        event_id=ctx.random.uuid4(),
+        user_id=user.id,
+        created=ctx.now,
+        event_type=event_type,
+        response=response,
+        risk_decision="NoRisk",
+        risk_level="Low",
+        compromised=password is not None and is_breached(password),
+        context=signals.event_context(),
+        ip=signals.ip or None,
+        device=signals.device or None,
+    )
+    await ctx.uow.risk.add_event(event)
+    risk_notify.export(ctx, pool, user, event)

@@ -68,8 +68,9 @@ async def set_risk_configuration(ctx: Context, req: dict[str, Any]) -> dict[str,
     if not doc:
         await ctx.uow.risk.delete_configuration(pool["Id"], client_id)
         return _configuration(pool["Id"], client_id, None)
-    await ctx.uow.risk.put_configuration(pool["Id"], client_id, doc, ctx.now)
-    return _configuration(pool["Id"], client_id, (doc, ctx.now))
+    now = ctx.now
+    await ctx.uow.risk.put_configuration(pool["Id"], client_id, doc, now)
+    return _configuration(pool["Id"], client_id, (doc, now))
 
 
 @operation("DescribeRiskConfiguration", write=False)
