@@ -78,15 +78,17 @@ def test_unknown_pool_and_client(idp: Any) -> None:
         )
 
 
+NOTIFY_HIGH = {"Actions": {"HighAction": {"EventAction": "BLOCK", "Notify": True}}}
+
+
 @pytest.mark.parametrize(
     ("members", "words"),
     [
-        ({"AccountTakeoverRiskConfiguration": {"Actions": {"HighAction": {"EventAction": "BLOCK", "Notify": True}}}},
-         "NotifyConfiguration is required"),
-        ({"RiskExceptionConfiguration": {"BlockedIPRangeList": ["10.0.0.0/33"]}}, "invalid IP range: 10.0.0.0/33"),
-        ({"RiskExceptionConfiguration": {"SkippedIPRangeList": ["not-an-ip"]}}, "invalid IP range: not-an-ip"),
+        ({"AccountTakeoverRiskConfiguration": NOTIFY_HIGH}, "NotifyConfiguration is required"),
+        ({"RiskExceptionConfiguration": {"BlockedIPRangeList": ["10.0.0.0/33"]}}, "IP range: 10.0.0.0/33"),
+        ({"RiskExceptionConfiguration": {"SkippedIPRangeList": ["not-an-ip"]}}, "IP range: not-an-ip"),
     ],
-)  # fmt: skip
+)
 def test_invalid_configurations(idp: Any, members: dict[str, Any], words: str) -> None:
     pool_id = protected_pool(idp)
     code, message = error_of(idp.set_risk_configuration, UserPoolId=pool_id, **members)

@@ -189,9 +189,8 @@ def test_notification_email_with_feedback_links(idp: Any, live: RunningServer) -
 def test_custom_templates_and_block_email(idp: Any, live: RunningServer) -> None:
     pool_id, client_id = setup(idp)
     config = takeover(low="BLOCK", notify=True)
-    config["NotifyConfiguration"]["BlockEmail"] = {
-        "Subject": "We stopped a sign-in", "TextBody": "Hi {username}, we blocked {ip-address}. {one-click-link-invalid}"
-    }  # fmt: skip
+    body = "Hi {username}, we blocked {ip-address}. {one-click-link-invalid}"
+    config["NotifyConfiguration"]["BlockEmail"] = {"Subject": "We stopped a sign-in", "TextBody": body}
     idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=config)
     sign_in(idp, client_id, "10.0.0.1")
     assert error_of(sign_in, idp=idp, client_id=client_id, ip="10.0.0.2") == BLOCKED
