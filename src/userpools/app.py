@@ -22,7 +22,7 @@ from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import hosted, ui_images, wellknown
+from userpools.web import hosted, risk_feedback, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
 from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
 from userpools.web.hosted.dispatch import DomainHosts
@@ -88,7 +88,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes, hosted.mount],
+        routes=[ui_images.route, *wellknown.routes, *risk_feedback.routes, hosted.mount],
         middleware=[
             # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
             Middleware(DomainHosts, settings=settings, database=database),

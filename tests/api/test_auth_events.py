@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -199,3 +201,20 @@ def test_user_feedback_needs_the_events_own_token(idp: Any, live: RunningServer,
     code, message = error_of(idp.update_auth_event_feedback, **request)
     assert (code, message) == ("NotAuthorizedException", "The feedback token is not valid for this event.")
     assert all("EventFeedback" not in e for e in events(idp, pool_id))
+
+
+def test_following_the_emailed_link_records_the_feedback(idp: Any, live: RunningServer) -> None:
+    pool_id, client_id = setup(idp)
+    idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=takeover(notify=True))
+    sign_in(idp, client_id, "10.0.0.1")
+    sign_in(idp, client_id, "10.0.0.2")
+    [mail] = [m for m in messages(live, pool_id, "alice") if m["kind"] == "risk-notification"]
+    valid = next(url for url in re.findall(r"http\S+", mail["body"]) if "feedback_value=Valid" in url)
+    assert valid.startswith(f"{live.url}/risk/feedback?")
+    with urllib.request.urlopen(valid) as answer:
+        assert answer.status == 200 and "recorded" in answer.read().decode()
+    assert events(idp, pool_id)[0]["EventFeedback"]["FeedbackValue"] == "Valid"
+    tampered = valid.replace("feedback_token=", "feedback_token=x")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(tampered)
+    assert refused.value.code == 400 and "not valid" in refused.value.read().decode()
