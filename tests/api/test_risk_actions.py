@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from test_auth_support import error_of, make_client, make_user
@@ -218,3 +220,34 @@ def test_per_client_configuration_acts_for_that_client_only(idp: Any) -> None:
     sign_in(idp, client_id, "10.0.0.1")
     assert "AuthenticationResult" in sign_in(idp, client_id, "10.0.0.2")
     assert error_of(sign_in, idp=idp, client_id=strict, ip="10.0.0.3") == BLOCKED
+
+
+def _encoded(device_id: str) -> str:
+    """UserContextData.EncodedData as Cognito's advanced security data collector builds it."""
+    context = {"UserAgent": "Mozilla/5.0 Test", "DeviceId": device_id, "DevicePlatform": "Linux x86_64",
+               "ClientTimezone": "+01:00", "DeviceLanguage": "en-GB"}  # fmt: skip
+    payload = json.dumps({"contextData": context, "username": "alice", "timestamp": "1700000000000"})
+    outer = {"payload": payload, "signature": "c2ln", "version": "JS20171115"}
+    return base64.b64encode(json.dumps(outer).encode()).decode()
+
+
+def test_device_from_encoded_data(idp: Any) -> None:
+    pool_id, client_id = setup(idp)
+    idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=takeover(medium="BLOCK"))
+
+    def from_device(ip: str, device_id: str) -> Any:
+        return idp.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": STRONG},
+            UserContextData={"IpAddress": ip, "EncodedData": _encoded(device_id)},
+        )  # fmt: skip
+
+    from_device("10.0.0.1", "device-one")
+    seen = events(idp, pool_id)[0]["EventContextData"]
+    assert seen == {
+        "IpAddress": "10.0.0.1",
+        "DeviceName": "Mozilla/5.0 Test, Linux x86_64",
+        "Timezone": "+01:00",
+    }
+    assert "AuthenticationResult" in from_device("10.0.0.2", "device-one")  # same device: Low
+    assert error_of(from_device, ip="10.0.0.3", device_id="device-two") == BLOCKED  # new IP + device
