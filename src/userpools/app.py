@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from userpools.adapters.log_sink import LogSink
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
@@ -25,7 +26,7 @@ from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import hosted, ui_images, wellknown
+from userpools.web import hosted, risk_feedback, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
 from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
 from userpools.web.hosted.dispatch import DomainHosts
@@ -65,6 +66,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         sealer=Sealer(master_key(settings), random),
         federation=FederationClients.for_settings(settings),
         metrics=metrics,
+        logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
     database = Database(settings.database_url)
@@ -93,7 +95,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes, *probes.routes, hosted.mount],
+        routes=[ui_images.route, *wellknown.routes, *probes.routes, *risk_feedback.routes, hosted.mount],
         middleware=[
             # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
             Middleware(DomainHosts, settings=settings, database=database),

@@ -43,6 +43,10 @@ class Settings:
     email_sender: str = "file"  # console | file | smtp
     sms_sender: str = "file"  # console | file
     outbox_path: Path | None = None  # default: data_dir / "outbox.jsonl"
+    # Log delivery (SetLogDeliveryConfiguration, docs/threat-protection.md): the directory the pools'
+    # CloudWatch / S3 / Firehose destinations map to (JSON lines); "stdout" writes them to standard output.
+    # Empty: data_dir / "logs".
+    log_dir: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str = ""

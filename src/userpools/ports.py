@@ -10,7 +10,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -70,3 +70,9 @@ class Message:
 
 class Sender(Protocol):
     async def send(self, message: Message) -> None: ...
+
+
+class LogWriter(Protocol):
+    """Writes one exported-log record to the local destination a LogConfigurationType maps to."""
+
+    async def write(self, config: dict[str, Any], record: dict[str, Any]) -> None: ...

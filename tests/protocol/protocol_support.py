@@ -44,7 +44,9 @@ class EchoRunner:
     def services(self) -> Any:
         return SimpleNamespace(settings=self.settings)
 
-    async def run(self, op: Operation, params: dict[str, Any], request_id: str, region: str) -> Any:
+    async def run(
+        self, op: Operation, params: dict[str, Any], request_id: str, region: str, source_ip: str = ""
+    ) -> Any:
         self.calls.append((op.name, params, region))
         if self.fail_with is not None:
             raise self.fail_with

@@ -10,8 +10,8 @@ SELECT_CHALLENGE and WEB_AUTHN challenges are in ``auth.user_auth``; MFA challen
 EMAIL_OTP / SMS_OTP codes) are answered in ``auth.mfa_answer``, the device challenges (DEVICE_SRP_AUTH,
 DEVICE_PASSWORD_VERIFIER) in ``auth.device_srp``. ClientMetadata reaches the Lambda triggers
 (PreAuthentication's validationData, UserMigration, PostAuthentication, PreTokenGeneration, the custom
-authentication triggers: ``Caller.client_metadata``); AnalyticsMetadata, UserContextData and ContextData
-are accepted and ignored.
+authentication triggers: ``Caller.client_metadata``); UserContextData and ContextData feed threat
+protection (``auth.risk``); AnalyticsMetadata is accepted and ignored.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
     params = dict(req.get("AuthParameters") or {})
     username = params.get("USERNAME") if flow in NAMES_A_USER else None
     pool_id = req["UserPoolId"] if admin else None
-    who = await caller(ctx, req["ClientId"], pool_id, req.get("ClientMetadata"), username)
+    who = await caller(ctx, req["ClientId"], pool_id, req.get("ClientMetadata"), username, _context(req))
     require_flow(who.client, flow)
     if flow == "USER_SRP_AUTH":
         return await srp_flow.start(ctx, who, params)
@@ -76,7 +76,8 @@ async def initiate(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[st
 
 async def respond(ctx: Context, req: dict[str, Any], *, admin: bool) -> dict[str, Any]:
     """RespondToAuthChallenge (``admin`` False) or AdminRespondToAuthChallenge (True)."""
-    who = await caller(ctx, req["ClientId"], req["UserPoolId"] if admin else None, req.get("ClientMetadata"))
+    pool_id = req["UserPoolId"] if admin else None
+    who = await caller(ctx, req["ClientId"], pool_id, req.get("ClientMetadata"), context_data=_context(req))
     name = str(req["ChallengeName"])
     responses = dict(req.get("ChallengeResponses") or {})
     if name == "PASSWORD_VERIFIER":
@@ -121,3 +122,9 @@ async def refresh_tokens(ctx: Context, who: Caller, params: dict[str, Any]) -> d
         await check_hash(ctx, who, params, *names)
     result = await refresh(ctx, who.pool, who.client, token, device_key=params.get("DEVICE_KEY"))
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+def _context(req: dict[str, Any]) -> dict[str, Any] | None:
+    """ContextData (admin operations) or UserContextData (public ones): threat protection's signals."""
+    data = req.get("ContextData") or req.get("UserContextData")
+    return dict(data) if data else None

@@ -66,6 +66,8 @@ class Caller:
     # endpoint), and ``auth.outcome.completed`` / ``auth.new_password.answer`` call it instead of issuing
     # tokens.
     hosted: HostedFinish | None = None
+    # The request's ContextData (admin) or UserContextData: threat protection's IP and device signals.
+    context_data: dict[str, Any] | None = None
 
     @property
     def client_id(self) -> str:
@@ -82,10 +84,12 @@ async def caller(
     pool_id: str | None,
     metadata: Mapping[str, str] | None = None,
     username: object = None,
+    context_data: dict[str, Any] | None = None,
 ) -> Caller:
     """The client (any pool for the public operations; ``pool_id``'s for the admin ones) and its pool.
 
     ``metadata`` is the request's ClientMetadata, passed on to the Lambda triggers of the sign-in.
+    ``context_data``: the request's ContextData or UserContextData (``auth.risk_signals``).
     ``username``: the USERNAME the sign-in names; the user holding it (as typed, or lower-cased for a
     case-insensitive pool) is read in the same query, for ``find_user(..., sign_in=True)``.
     """
@@ -99,7 +103,12 @@ async def caller(
         pool = await load_pool(ctx, pool_id)
         client = await load_client(ctx, pool_id, client_id)
     return Caller(
-        pool, pool_rules(pool), client, admin=pool_id is not None, client_metadata=dict(metadata or {})
+        pool,
+        pool_rules(pool),
+        client,
+        admin=pool_id is not None,
+        client_metadata=dict(metadata or {}),
+        context_data=context_data,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from userpools.auth import mfa, mfa_user, user_auth
+from userpools.auth import mfa, mfa_user, risk, user_auth
 from userpools.auth.gate import Caller, check_hash, names_user, required
 from userpools.auth.outcome import completed
 from userpools.auth.sessions import INVALID, ChallengeState, consume, open_session
@@ -68,6 +68,7 @@ async def answer(
         )
     if state.extra.get(user_auth.FIRST_FACTOR):  # a USER_AUTH sign-in code: lockout applies, no MFA follows
         return await user_auth.code_answered(ctx, who, user, good, CodeMismatchException(WRONG_CODE))
+    await risk.second_factor(ctx, who, user, passed=good)  # the sign-in's auth event (issue 6)
     if not good:
         raise ctx.fail_after_commit(CodeMismatchException(WRONG_CODE))
     return await completed(ctx, who, user)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from userpools.auth import mfa, tokens
+from userpools.auth import mfa, risk, tokens
 from userpools.auth.gate import Caller, check_hash, names_user, required
 from userpools.auth.sessions import INVALID, consume, new_state, open_session, seal_session
 from userpools.domain.attributes import READ_ONLY, check_writes
@@ -82,6 +82,7 @@ async def answer(ctx: Context, who: Caller, responses: dict[str, Any], session: 
         if not merged.get(name):
             raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
     check_password(who.rules, password)
+    await risk.check_new_password(ctx, who.pool, who.client_id, password, "PASSWORD_CHANGE")  # issue 6
     if await password_reused(ctx, who.rules, user, password):
         raise PasswordHistoryPolicyViolationException(
             "The password has been used recently. Choose a password that was not used before."

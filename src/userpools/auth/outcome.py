@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from userpools.auth import devices, mfa, tokens
+from userpools.auth import devices, mfa, risk, tokens
 from userpools.auth.gate import Caller
 from userpools.auth.new_password import challenge as new_password_challenge
 from userpools.domain.user import FORCE_CHANGE_PASSWORD, User
@@ -33,20 +33,41 @@ async def signed_in(
     user: User,
     secrets: SignInSecrets,
     then: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    verdict: risk.Verdict | None = None,
 ) -> dict[str, Any]:
     """The InitiateAuth / RespondToAuthChallenge answer once ``user``'s password has been proven.
 
     ``then`` stands for the tokens when no challenge is due (CUSTOM_AUTH asks DefineAuthChallenge again).
+    ``verdict``: threat protection's assessment (``auth.risk``; None when off): adaptive MFA, and the
+    sign-in's auth event, recorded once the next step is known.
     """
+    result = await _next_step(ctx, who, user, secrets, then, verdict)
+    if verdict is not None:
+        await risk.finished(ctx, who, user, verdict, result)
+    return result
+
+
+async def _next_step(
+    ctx: Context,
+    who: Caller,
+    user: User,
+    secrets: SignInSecrets,
+    then: Callable[[], Awaitable[dict[str, Any]]] | None,
+    verdict: risk.Verdict | None,
+) -> dict[str, Any]:
     if user.status == FORCE_CHANGE_PASSWORD:
         if secrets.temporary and secrets.expires is not None and ctx.now > secrets.expires:
             raise NotAuthorizedException(TEMPORARY_EXPIRED)
         return new_password_challenge(ctx, who, user)
+    adaptive = verdict is not None and verdict.action in risk.MFA_ACTIONS
     # A remembered device stands in for the second factor (DeviceConfiguration.ChallengeRequiredOnNewDevice);
-    # ``completed`` then makes it prove itself with DEVICE_SRP_AUTH before any token.
-    if not await devices.remembered(ctx, user, devices.offered_key()):
+    # ``completed`` then makes it prove itself with DEVICE_SRP_AUTH before any token. Not so when threat
+    # protection asks for MFA.
+    if adaptive or not await devices.remembered(ctx, user, devices.offered_key()):
         # Second factor: SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP / SELECT_MFA_TYPE / MFA_SETUP, or none.
         second = await mfa.challenge(ctx, who, user)
+        if second is None and adaptive and verdict is not None:
+            second = await risk.adaptive_mfa(ctx, who, user, verdict)
         if second is not None:
             return second
     return await (then() if then is not None else completed(ctx, who, user))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import lockout, unknown_user
+from userpools.auth import lockout, risk, unknown_user
 from userpools.auth.gate import (
     WRONG_PASSWORD,
     Caller,
@@ -69,6 +69,8 @@ async def sign_in(ctx: Context, who: Caller, params: dict[str, Any]) -> dict[str
         raise NotAuthorizedException(WRONG_PASSWORD)
     lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
     if not srp.verify_password(secrets.salt, secrets.verifier, pool_id, user.username, password):
-        raise await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+        error = await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+        raise await risk.failed(ctx, who, user, error)  # threat protection (issue 6)
     await lockout.succeeded(ctx, user.id, secrets.failures)
-    return await signed_in(ctx, who, user, secrets)
+    verdict = await risk.check(ctx, who, user, password)  # threat protection (issue 6)
+    return await signed_in(ctx, who, user, secrets, verdict=verdict)

@@ -23,7 +23,7 @@ import hmac
 import re
 from typing import Any
 
-from userpools.auth import lockout, unknown_user
+from userpools.auth import lockout, risk, unknown_user
 from userpools.auth.gate import (
     WRONG_PASSWORD,
     Caller,
@@ -192,13 +192,15 @@ async def _verify(
         raise NotAuthorizedException(WRONG_PASSWORD)
     lockout.check_not_locked(ctx, secrets.failures, secrets.last_failure)
     if not proven or fingerprint(secrets.verifier) != state.extra.get("vf"):
-        raise await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+        error = await lockout.fail(ctx, user.id, NotAuthorizedException(WRONG_PASSWORD))
+        raise await risk.failed(ctx, who, user, error)  # threat protection (issue 6)
     await lockout.succeeded(ctx, user.id, secrets.failures)
     if CUSTOM_HISTORY in state.extra:  # CUSTOM_AUTH with SRP first: back to DefineAuthChallenge (issue 4 §4)
         from userpools.auth import custom  # imported here: auth.custom issues this module's challenge
 
         return await custom.password_verified(ctx, who, user, secrets, state, client_metadata)
-    return await signed_in(ctx, who, user, secrets)
+    verdict = await risk.check(ctx, who, user, None)  # SRP never shows the password: no breach check
+    return await signed_in(ctx, who, user, secrets, verdict=verdict)
 
 
 def _same(expected: bytes, signature: str) -> bool:

@@ -86,6 +86,7 @@ _LEGACY_TEMPLATE = {
 # Members UpdateUserPool leaves alone when the request omits them.
 _KEPT_ON_UPDATE = (
     "UserPoolTags",
+    "LogDeliveryConfiguration",  # not a UserPoolType member: SetLogDeliveryConfiguration's (issue 6)
     "DcrConfiguration",
     "KeyConfiguration",
     "IssuerConfiguration",

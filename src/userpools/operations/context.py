@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
+from userpools.domain import log_delivery
 from userpools.errors import ServiceError
 from userpools.observability.metrics import Metrics
-from userpools.ports import Clock, Message, Random, Sender
+from userpools.ports import Clock, LogWriter, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
 
 if TYPE_CHECKING:  # federation builds on operations; only the composition root (app.py) makes one
@@ -28,6 +29,8 @@ class Services:
     # The OIDC relying party and SAML service provider, with their caches (None: no federated sign-in).
     federation: FederationClients | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    # Log delivery (SetLogDeliveryConfiguration): the local sink the pools' destinations map to.
+    logs: LogWriter | None = None
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Context:
     region: str
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     committed_failure: ServiceError | None = None
+    source_ip: str = ""  # the HTTP client's address (threat protection's IP when no ContextData names one)
 
     @property
     def settings(self) -> Settings:
@@ -51,10 +55,28 @@ class Context:
     def random(self) -> Random:
         return self.services.random
 
-    def send_later(self, message: Message) -> None:
-        """Queues a message to go out only once the transaction has committed."""
+    def send_later(self, message: Message, logs: Sequence[dict[str, Any]] = ()) -> None:
+        """Queues a message to go out only once the transaction has committed.
+
+        ``logs``: the pool's userNotification log configurations (``domain.log_delivery``); the send, or
+        its failure, is written to them.
+        """
         sender = self.services.email if message.channel == "email" else self.services.sms
-        self.after_commit.append(lambda: sender.send(message))
+        if not logs or self.services.logs is None:
+            self.after_commit.append(lambda: sender.send(message))
+            return
+        writer = self.services.logs
+
+        async def send_logged() -> None:
+            try:
+                await sender.send(message)
+            except Exception as exc:
+                reason = str(exc) or type(exc).__name__
+                await log_delivery.write_notification(writer, logs, message, self.now, reason)
+                raise
+            await log_delivery.write_notification(writer, logs, message, self.now, None)
+
+        self.after_commit.append(send_logged)
 
     def fail_after_commit(self, error: ServiceError) -> ServiceError:
         """Marks ``error`` as one whose writes still commit (failed-attempt counters); raise what it returns.

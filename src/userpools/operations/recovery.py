@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from userpools.auth import risk
 from userpools.domain import codes
 from userpools.domain.user import CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, UNCONFIRMED, User
 from userpools.domain.user_pool_rules import PoolRules
@@ -104,7 +105,9 @@ async def forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             return {"CodeDeliveryDetails": user_codes.simulated(ctx, rules, req["Username"])}
         raise InvalidParameterException(NO_CONTACT)
     await user_codes.limit_requests(ctx, user, "forgot")
-    return {"CodeDeliveryDetails": await send_reset_code(ctx, rules, user, attribute, req)}
+    details = await send_reset_code(ctx, rules, user, attribute, req)
+    await risk.record_event(ctx, app.pool, user, "ForgotPassword", "Pass", req.get("UserContextData"))
+    return {"CodeDeliveryDetails": details}
 
 
 @operation("ConfirmForgotPassword", write=True)
@@ -125,12 +128,16 @@ async def confirm_forgot_password(ctx: Context, req: dict[str, Any]) -> dict[str
         raise UserNotConfirmedException("User is not confirmed.")
     password = req["Password"]
     check_password(rules, password)
+    await risk.check_new_password(ctx, app.pool, app.id, password, "PASSWORD_CHANGE")  # threat protection
     await user_codes.redeem(ctx, user, codes.FORGOT_PASSWORD, req["ConfirmationCode"])
     if await password_reused(ctx, rules, user, password):
         raise PasswordHistoryPolicyViolationException(HISTORY)
     await set_password(ctx, rules, user, password, temporary=False)
     user.status = CONFIRMED
     await save_user(ctx, rules, user)
+    await risk.record_event(
+        ctx, app.pool, user, "PasswordChange", "Pass", req.get("UserContextData"), password
+    )
     # Lambda trigger: PostConfirmation
     await post_confirmation(ctx, app.pool, user, "PostConfirmation_ConfirmForgotPassword", req, app.id)
     return {}

@@ -45,6 +45,8 @@ FAMILIES = (
     "devices",
     "user_links",
     "webauthn",
+    "risk",
+    "log_delivery",
 )
 
 

@@ -19,10 +19,10 @@ class Runner:
         self.database = database
 
     async def run(
-        self, op: Operation, params: dict[str, Any], request_id: str, region: str
+        self, op: Operation, params: dict[str, Any], request_id: str, region: str, source_ip: str = ""
     ) -> dict[str, Any]:
         async with self.database.unit_of_work(op.write) as uow:
-            ctx = Context(self.services, uow, request_id, region)
+            ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
             try:
                 result = await op.handler(ctx, params)
             except ServiceError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from userpools.auth import risk
 from userpools.auth.access import AccessGrant, authenticate
 from userpools.crypto import srp
 from userpools.domain import codes
@@ -218,6 +219,7 @@ async def change_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if previous is None:
         raise InvalidParameterException("PreviousPassword is required to change the password.")
     check_password(rules, proposed)
+    await risk.check_new_password(ctx, me.pool, me.client.get("ClientId"), proposed, "PASSWORD_CHANGE")
     if await user_codes.over_limit(ctx, user, "change_password"):
         raise LimitExceededException(user_codes.ATTEMPT_LIMIT)
     stored = await ctx.uow.users.read_password_verifier(user.id)
@@ -225,10 +227,12 @@ async def change_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         stored.salt, stored.verifier, rules.pool_id, user.username, previous
     ):
         await user_codes.count_failure(ctx, user, "change_password")
+        await risk.record_event(ctx, me.pool, user, "PasswordChange", "Fail")
         raise ctx.fail_after_commit(NotAuthorizedException(WRONG_PASSWORD))
     if await password_reused(ctx, rules, user, proposed):
         raise PasswordHistoryPolicyViolationException(HISTORY)
     await set_password(ctx, rules, user, proposed, temporary=False)
+    await risk.record_event(ctx, me.pool, user, "PasswordChange", "Pass", password=proposed)
     return {}
 
 

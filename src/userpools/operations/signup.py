@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from userpools.auth import risk
 from userpools.auth.secret_hash import check_secret_hash
 from userpools.domain import codes
 from userpools.domain.attributes import from_wire
@@ -99,6 +100,7 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if password is None:
         raise InvalidParameterException("Password is required: passwordless sign-up is not enabled.")
     check_password(rules, password)
+    await risk.check_new_password(ctx, app.pool, app.id, password, "SIGN_UP")  # threat protection
     attributes = from_wire(req.get("UserAttributes", []))
     check_client_writes(app.client, attributes)
     user = await insert_user(
@@ -106,6 +108,7 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     )
     await set_password(ctx, rules, user, password, temporary=False, new_user=True)
     await sign_up_trigger(ctx, app.pool, rules, user, req, app.id)  # Lambda trigger: PreSignUp_SignUp
+    await risk.record_event(ctx, app.pool, user, "SignUp", "Pass", req.get("UserContextData"), password)
     out: dict[str, Any] = {"UserConfirmed": user.status == CONFIRMED, "UserSub": user.sub}
     attribute = codes.sign_up_attribute(rules, user)
     if attribute is not None and user.status != CONFIRMED:
@@ -164,4 +167,5 @@ async def resend_confirmation_code(ctx: Context, req: dict[str, Any]) -> dict[st
         ctx, app.rules, user, attribute, codes.SIGN_UP, "resend_code", client_id=app.id,
         client_metadata=req.get("ClientMetadata"),
     )  # fmt: skip
+    await risk.record_event(ctx, app.pool, user, "ResendCode", "Pass", req.get("UserContextData"))
     return {"CodeDeliveryDetails": details}

@@ -432,3 +432,38 @@ oauth_codes = Table(
     Column("used", Float),
     Column("origin_jti", String(36)),
 )
+
+# Threat protection (issue 6): the pool-wide (client_id "ALL") and per-client risk configurations,
+# RiskConfigurationType members without the ids, wire-shaped.
+risk_configurations = Table(
+    "risk_configurations",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", String(128), primary_key=True),
+    Column("doc", JSON, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+# Auth events of pools with threat protection (AUDIT or ENFORCED): AdminListUserAuthEvents pages a user's
+# events newest first by (created, event_id); ``challenges`` and ``context`` are the wire lists / object.
+# Only the user is a foreign key (see refresh_tokens: a pool key would lock the pool row on every sign-in).
+auth_events = Table(
+    "auth_events",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("event_type", String(16), nullable=False),
+    Column("response", String(16), nullable=False),
+    Column("risk_decision", String(16)),
+    Column("risk_level", String(8)),
+    Column("compromised", Boolean, nullable=False),
+    Column("challenges", JSON, nullable=False),
+    Column("context", JSON, nullable=False),
+    Column("ip", String(64)),
+    Column("device", String(128)),
+    Column("feedback", String(8)),
+    Column("feedback_provider", String(16)),
+    Column("feedback_date", Float),
+    Index(None, "user_id", "created", "event_id"),
+)

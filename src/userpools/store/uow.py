@@ -24,6 +24,7 @@ from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
+from userpools.store.risk import RiskRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.terms import TermsRepo
 from userpools.store.ui_customizations import UICustomizationRepo
@@ -107,3 +108,7 @@ class UnitOfWork:
     @cached_property
     def passkeys(self) -> PasskeyRepo:
         return PasskeyRepo(self.conn)
+
+    @cached_property
+    def risk(self) -> RiskRepo:
+        return RiskRepo(self.conn)

@@ -9,6 +9,7 @@ See triggers/senders.py, triggers/messages.py and the developer guide's user-poo
 from __future__ import annotations
 
 from userpools.domain import messages
+from userpools.domain.log_delivery import NOTIFICATION, configs_for
 from userpools.domain.user import User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.operations.context import Context
@@ -50,4 +51,5 @@ async def deliver(
         ctx, pool, rules, user, source, channel, default, code=code, client_metadata=client_metadata,
         client_id=client_id, username=username, link=link,
     )  # fmt: skip
-    ctx.send_later(messages.outbound(rules, channel, user.username, destination, body, subject, kind))
+    message = messages.outbound(rules, channel, user.username, destination, body, subject, kind)
+    ctx.send_later(message, configs_for(pool, NOTIFICATION))  # log delivery (issue 6)

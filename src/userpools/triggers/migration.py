@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from userpools.domain import messages
+from userpools.domain.log_delivery import NOTIFICATION, configs_for
 from userpools.domain.user import CONFIRMED, RESET_REQUIRED, User
 from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import (
@@ -108,7 +109,7 @@ async def migrate_user(
     rules = rules_of(pool)
     user = await _create(ctx, rules, username, answer, password)
     if answer.welcome:
-        _send_welcome(ctx, rules, user, username, answer.mediums)
+        _send_welcome(ctx, rules, user, username, answer.mediums, configs_for(pool, NOTIFICATION))
     return user
 
 
@@ -161,9 +162,15 @@ async def _create(
 
 
 def _send_welcome(
-    ctx: Context, rules: PoolRules, user: User, username: str, mediums: tuple[str, ...]
+    ctx: Context,
+    rules: PoolRules,
+    user: User,
+    username: str,
+    mediums: tuple[str, ...],
+    logs: list[dict[str, Any]],
 ) -> None:
-    """The welcome message (the pool's invitation, without any password) to each asked-for medium."""
+    """The welcome message (the pool's invitation, without any password) to each asked-for medium;
+    ``logs``: the pool's userNotification log configurations."""
     if not mediums:
         mediums = ("SMS",) if user.attributes.get("phone_number") else ("EMAIL",)
     for medium in mediums:
@@ -173,6 +180,5 @@ def _send_welcome(
             continue  # nowhere to send it: the sign-in still goes on
         subject, template = messages.invitation(rules.invite_template, channel)
         body = messages.render(template, code="", username=username)
-        ctx.send_later(
-            messages.outbound(rules, channel, user.username, destination, body, subject, "invitation")
-        )
+        message = messages.outbound(rules, channel, user.username, destination, body, subject, "invitation")
+        ctx.send_later(message, logs)

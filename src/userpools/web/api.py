@@ -62,11 +62,19 @@ class ApiEndpoint:
     async def endpoint(self, request: Request) -> Response:
         """The endpoint as a Starlette route (the app itself uses the leaner ``web.asgi`` face)."""
         raw = await _read_body(request)
-        status, headers, body = await self.respond(request.method, str(request.url), request.headers, raw)
+        client = request.client.host if request.client else ""
+        status, headers, body = await self.respond(
+            request.method, str(request.url), request.headers, raw, client
+        )
         return Response(body, status_code=status, headers=headers, media_type=CONTENT_TYPE)
 
     async def respond(
-        self, method: str, url: str, headers: Mapping[str, str], raw: bytes | SerializationException
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        raw: bytes | SerializationException,
+        source_ip: str = "",
     ) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one API request; never raises."""
         started = time.perf_counter()
@@ -74,7 +82,7 @@ class ApiEndpoint:
         try:
             if isinstance(raw, SerializationException):
                 raise raw
-            body = await self._handle(method, url, headers, raw, seen)
+            body = await self._handle(method, url, headers, raw, seen, source_ip)
             answer = 200, {"content-type": CONTENT_TYPE, "x-amzn-requestid": seen.request_id}, body
             outcome = "ok"
         except ServiceError as error:
@@ -86,7 +94,7 @@ class ApiEndpoint:
         return answer
 
     async def _handle(
-        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, seen: RequestInfo
+        self, method: str, url: str, headers: Mapping[str, str], raw: bytes, seen: RequestInfo, source_ip: str
     ) -> bytes:
         name = operation_from_target(headers.get("x-amz-target"))
         op = self.table.get(name)
@@ -101,7 +109,7 @@ class ApiEndpoint:
         params = validate(model.input_shape(name), decode_body(raw))
         seen.pool, seen.client = params.get("UserPoolId"), params.get("ClientId")
         self._check_pool_region(params, region, signed)
-        return encode(await self.runner.run(op, params, seen.request_id, region))
+        return encode(await self.runner.run(op, params, seen.request_id, region, source_ip))
 
     def _served(self, region: str) -> str:
         if region not in self.regions:

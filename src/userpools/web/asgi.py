@@ -71,7 +71,9 @@ class Root:
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         body = await _read(receive, headers.get("content-length", ""))
-        status, out, payload = await self.api.respond("POST", _url(scope, headers), headers, body)
+        client = scope.get("client")
+        source_ip = str(client[0]) if client else ""
+        status, out, payload = await self.api.respond("POST", _url(scope, headers), headers, body, source_ip)
         allowed = self.cors.allow_origin(headers.get("origin"))
         if allowed:
             out["access-control-allow-origin"] = allowed

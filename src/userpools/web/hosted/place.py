@@ -67,7 +67,8 @@ async def run(
         return {}
 
     operation = Operation(f"hosted:{request.url.path}", handler, write)
-    await request.app.state.runner.run(operation, {}, str(uuid.uuid4()), place.site.region)
+    client = request.client.host if request.client else ""  # threat protection's IP (auth.risk_signals)
+    await request.app.state.runner.run(operation, {}, str(uuid.uuid4()), place.site.region, client)
     return box["value"]  # type: ignore[no-any-return]
 
 

@@ -102,6 +102,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_resource_servers")),
     )
     op.create_table(
+        "risk_configurations",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_risk_configurations_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "client_id", name=op.f("pk_risk_configurations")),
+    )
+    op.create_table(
         "signing_keys",
         sa.Column("kid", sa.String(length=64), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -261,6 +272,34 @@ def upgrade() -> None:
         op.f("ix_users_pool_id_username_username_key"),
         "users",
         ["pool_id", "username", "username_key"],
+        unique=False,
+    )
+    op.create_table(
+        "auth_events",
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("event_type", sa.String(length=16), nullable=False),
+        sa.Column("response", sa.String(length=16), nullable=False),
+        sa.Column("risk_decision", sa.String(length=16), nullable=True),
+        sa.Column("risk_level", sa.String(length=8), nullable=True),
+        sa.Column("compromised", sa.Boolean(), nullable=False),
+        sa.Column("challenges", sa.JSON(), nullable=False),
+        sa.Column("context", sa.JSON(), nullable=False),
+        sa.Column("ip", sa.String(length=64), nullable=True),
+        sa.Column("device", sa.String(length=128), nullable=True),
+        sa.Column("feedback", sa.String(length=8), nullable=True),
+        sa.Column("feedback_provider", sa.String(length=16), nullable=True),
+        sa.Column("feedback_date", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_auth_events_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_auth_events")),
+    )
+    op.create_index(
+        op.f("ix_auth_events_user_id_created_event_id"),
+        "auth_events",
+        ["user_id", "created", "event_id"],
         unique=False,
     )
     op.create_table(
