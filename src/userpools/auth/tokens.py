@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from userpools.auth import keyring
+from userpools.auth import keyring, user_sessions
 from userpools.crypto import jwt
 from userpools.domain.client_config import validity_seconds
 from userpools.domain.identities import token_claim
@@ -83,6 +83,11 @@ async def issue_tokens(
             device_key=device_key,
             scopes=scopes,
         )
+        if user_sessions.tracking(pool):  # one dict lookup when tracking is off (the default)
+            expires = ctx.now + validity_seconds(client, "RefreshToken")
+            await user_sessions.start_token_session(
+                ctx, pool, client["ClientId"], user.id, origin_jti, expires
+            )
     return await mint(
         ctx,
         pool,

@@ -22,6 +22,7 @@ from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
+from userpools.store.sessions import SessionRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.ui_customizations import UICustomizationRepo
 from userpools.store.user_links import UserLinkRepo
@@ -92,3 +93,7 @@ class UnitOfWork:
     @cached_property
     def oauth_codes(self) -> OAuthCodeRepo:
         return OAuthCodeRepo(self.conn)
+
+    @cached_property
+    def sessions(self) -> SessionRepo:
+        return SessionRepo(self.conn)
