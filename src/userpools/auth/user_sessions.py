@@ -46,7 +46,13 @@ def new_session_id(ctx: Context, kind: str) -> str:
 
 
 async def start_token_session(
-    ctx: Context, pool: dict[str, Any], client_id: str, user_id: int, origin_jti: str, expires: float
+    ctx: Context,
+    pool: dict[str, Any],
+    client_id: str,
+    user_id: int,
+    origin_jti: str,
+    expires: float,
+    origin_session_id: str | None = None,
 ) -> None:
     """Records the token session of a new sign-in, evicting the least recently used beyond MaxPerUser."""
     now = ctx.now
@@ -62,12 +68,60 @@ async def start_token_session(
         client_id=client_id,
         kind="TOKEN",
         origin_jti=origin_jti,
-        origin_session_id=None,
+        origin_session_id=origin_session_id,
         created=now,
         last_active=now,
         expires=expires,
     )
     await repo.insert(session)
+
+
+async def start_sso_session(
+    ctx: Context, pool: dict[str, Any], client_id: str, user_id: int, expires: float
+) -> str | None:
+    """The id of a new hosted-UI (SSO) session record when the pool tracks sessions; None otherwise."""
+    if not tracking(pool):
+        return None
+    now = ctx.now
+    session_id = new_session_id(ctx, "SSO")
+    await ctx.uow.sessions.insert(
+        UserSession(session_id, pool["Id"], user_id, client_id, "SSO", None, None, now, now, expires)
+    )
+    return session_id
+
+
+async def sso_reusable(
+    ctx: Context, pool: dict[str, Any], session_id: str, client_id: str, auth_time: float
+) -> bool:
+    """Whether ``client_id`` may silently reuse the hosted session ``session_id`` (its record still live,
+    and within the client's SSOSession.MaxValidityMinutes of the sign-in); marks the session active.
+
+    With tracking disabled the client settings are dormant and the cookie alone decides (True).
+    """
+    if not tracking(pool):
+        return True
+    repo = ctx.uow.sessions
+    session = await repo.get(session_id)
+    if session is None or session.expires <= ctx.now:
+        return False
+    minutes = await repo.client_sso_minutes(client_id)
+    if minutes is None:
+        minutes = DEFAULT_SSO_MINUTES
+    if ctx.now - auth_time >= minutes * 60:
+        return False
+    await repo.touch(session_id, ctx.now)
+    return True
+
+
+async def linked(ctx: Context, session: UserSession) -> list[UserSession]:
+    """RevokeAssociatedSessions LINKED: a token session's parent SSO session, an SSO session's token
+    sessions."""
+    if session.kind == "SSO":
+        return await ctx.uow.sessions.token_sessions_from(session.session_id)
+    if session.origin_session_id is None:
+        return []
+    parent = await ctx.uow.sessions.get(session.origin_session_id)
+    return [] if parent is None else [parent]
 
 
 async def end_sessions(ctx: Context, sessions: list[UserSession]) -> None:

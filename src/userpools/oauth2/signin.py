@@ -23,7 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.auth import password
+from userpools.auth import password, user_sessions
 from userpools.auth.gate import WRONG_PASSWORD, Caller, caller, check_user_state
 from userpools.auth.outcome import signed_in
 from userpools.domain.user import User
@@ -32,6 +32,7 @@ from userpools.oauth2.authorize import AuthorizeRequest, grant
 from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
+from userpools.operations.pools import load_pool
 from userpools.triggers.authentication import pre_authentication
 
 _DONE = "HostedSignIn"
@@ -51,8 +52,12 @@ async def hosted_caller(ctx: Context, site: Site, request: AuthorizeRequest) -> 
 
     async def finish(ctx: Context, user: User) -> dict[str, Any]:
         now = ctx.now
-        location = await grant(ctx, site, request, user, now)
-        session = HostedSession(site.pool_id, user.id, user.sub, now, now + VALIDITY_SECONDS)
+        expires = now + VALIDITY_SECONDS
+        pool = await load_pool(ctx, site.pool_id)
+        client_id = str(request.client["ClientId"])
+        session_id = await user_sessions.start_sso_session(ctx, pool, client_id, user.id, expires)
+        location = await grant(ctx, site, request, user, now, session_id)
+        session = HostedSession(site.pool_id, user.id, user.sub, now, expires, session_id)
         return {_DONE: SignInOutcome(location=location, session=session)}
 
     who = await caller(ctx, str(request.client["ClientId"]), None)

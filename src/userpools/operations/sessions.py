@@ -5,9 +5,9 @@ The model's documentation of these operations is the reference (``auth.user_sess
 Setting either configuration needs the Essentials or Plus feature plan (FeatureUnavailableInTierException);
 the client setting, and listing or revoking sessions, need tracking ENABLED (OperationNotEnabledException).
 
-Known differences: only token sessions are tracked (hosted-UI SSO sessions live in a sealed cookie and are
-neither listed nor revocable), so RevokeAssociatedSessions LINKED revokes the target alone; DeviceType,
-LastIPAddress and LastLocation are not recorded.
+Known differences: SSO sessions are recorded for password sign-ins on the hosted pages (not yet for
+sign-ins through a federated identity provider); DeviceType, LastIPAddress and LastLocation are not
+recorded.
 """
 
 from __future__ import annotations
@@ -128,7 +128,9 @@ async def admin_list_user_sessions(ctx: Context, req: dict[str, Any]) -> dict[st
     return await _listing(ctx, user, req.get("NextToken"), None)
 
 
-async def _revoke(ctx: Context, user: User, session_id: str, current: str | None) -> None:
+async def _revoke(ctx: Context, user: User, req: dict[str, Any], current: str | None) -> None:
+    """Ends the session (and its linked ones for LINKED); ``current`` is the caller's own family."""
+    session_id = req["SessionId"]
     session = await ctx.uow.sessions.get(session_id)
     if session is None or session.user_id != user.id or session.expires <= ctx.now:
         raise ResourceNotFoundException(f"Session {session_id} does not exist for this user.")
@@ -136,7 +138,10 @@ async def _revoke(ctx: Context, user: User, session_id: str, current: str | None
         raise InvalidParameterException(
             "You can't revoke the session that the calling access token belongs to."
         )
-    await user_sessions.end_sessions(ctx, [session])
+    ended = [session]
+    if req.get("RevokeAssociatedSessions") == "LINKED":
+        ended += [s for s in await user_sessions.linked(ctx, session) if s.user_id == user.id]
+    await user_sessions.end_sessions(ctx, ended)
 
 
 @operation("RevokeUserSession", write=True)
@@ -144,7 +149,7 @@ async def revoke_user_session(ctx: Context, req: dict[str, Any]) -> dict[str, An
     """Revokes one of the caller's other sessions: its refresh and access tokens stop working."""
     grant = await authenticate(ctx, req["AccessToken"])
     _check_tracking(grant.pool)
-    await _revoke(ctx, grant.user, req["SessionId"], _family(grant.claims))
+    await _revoke(ctx, grant.user, req, _family(grant.claims))
     return {}
 
 
@@ -153,5 +158,5 @@ async def admin_revoke_user_session(ctx: Context, req: dict[str, Any]) -> dict[s
     pool = await load_pool(ctx, req["UserPoolId"])
     _check_tracking(pool)
     user = await load_user(ctx, pool, req["Username"])
-    await _revoke(ctx, user, req["SessionId"], None)
+    await _revoke(ctx, user, req, None)
     return {}

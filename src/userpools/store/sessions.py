@@ -93,6 +93,15 @@ class SessionRepo:
         row = (await self.conn.execute(query)).first()
         return None if row is None else _session(row)
 
+    async def token_sessions_from(self, sso_session_id: str) -> list[UserSession]:
+        """The token sessions that came through the SSO session (codes redeemed from it)."""
+        query = select(user_sessions).where(user_sessions.c.origin_session_id == sso_session_id)
+        return [_session(r) for r in await self.conn.execute(query)]
+
+    async def touch(self, session_id: str, now: float) -> None:
+        query = update(user_sessions).where(user_sessions.c.session_id == session_id).values(last_active=now)
+        await self.conn.execute(query)
+
     async def delete(self, session_ids: list[str]) -> None:
         if session_ids:
             await self.conn.execute(delete(user_sessions).where(user_sessions.c.session_id.in_(session_ids)))

@@ -381,4 +381,5 @@ oauth_codes = Table(
     Column("expires", Float, nullable=False, index=True),
     Column("used", Float),
     Column("origin_jti", String(36)),
+    Column("sso_session_id", String(28)),  # session tracking: the SSO session the code came through
 )

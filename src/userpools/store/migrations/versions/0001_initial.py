@@ -351,6 +351,7 @@ def upgrade() -> None:
         sa.Column("expires", sa.Float(), nullable=False),
         sa.Column("used", sa.Float(), nullable=True),
         sa.Column("origin_jti", sa.String(length=36), nullable=True),
+        sa.Column("sso_session_id", sa.String(length=28), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.client_id"],
