@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
+from federation_support import UpstreamPool, connect, enable, federated_location, upstream_pool
 from oauth_support import App, Browser, exchange, make_app, query_of
 
 from userpools.testing import RunningServer
@@ -105,3 +107,26 @@ def test_client_sso_validity(idp: Any, live: RunningServer) -> None:
         UserPoolId=app.pool_id, UserSessionTracking="DISABLED", TokenSession={"MaxPerUser": 20}
     )
     assert not _goes_to_login(browser)
+
+
+@pytest.fixture(scope="module")
+def up() -> Iterator[UpstreamPool]:
+    with upstream_pool() as pool:
+        yield pool
+
+
+def test_federated_sign_in_is_an_sso_session(idp: Any, live: RunningServer, up: UpstreamPool) -> None:
+    app = _tracked_app(idp, live)
+    connect(up, app)
+    enable(app, "COGNITO", "Corp")
+    browser = Browser(app)
+    tokens = _tokens(app, query_of(federated_location(browser))["code"])
+    username = idp.get_user(AccessToken=tokens["access_token"])["Username"]
+    sessions = idp.admin_list_user_sessions(UserPoolId=app.pool_id, Username=username)["Sessions"]
+    (sso,) = [s for s in sessions if s["SessionType"] == "SSO"]
+    (token_session,) = [s for s in sessions if s["SessionType"] == "TOKEN"]
+    assert token_session["OriginSessionId"] == sso["SessionId"]
+    assert not _goes_to_login(browser)
+    idp.admin_revoke_user_session(UserPoolId=app.pool_id, Username=username, SessionId=sso["SessionId"])
+    assert _goes_to_login(browser)
+    idp.get_user(AccessToken=tokens["access_token"])  # NONE: the token session stays

@@ -42,7 +42,7 @@ from userpools.oauth2.errors import (
     UnauthorizedClient,
     UnsupportedResponseType,
 )
-from userpools.oauth2.session import HostedSession
+from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
 from userpools.operations.pools import load_pool
@@ -260,3 +260,16 @@ async def grant(
             "expires_in": str(result["ExpiresIn"]),
         }
     )
+
+
+async def grant_new_session(
+    ctx: Context, site: Site, request: AuthorizeRequest, user: User, now: float
+) -> tuple[str, HostedSession]:
+    """A fresh sign-in on the hosted pages: the authorize answer and the hosted session it starts, with
+    its SSO session record when the pool tracks sessions (``auth.user_sessions``)."""
+    expires = now + VALIDITY_SECONDS
+    pool = await load_pool(ctx, site.pool_id)
+    client_id = str(request.client["ClientId"])
+    session_id = await user_sessions.start_sso_session(ctx, pool, client_id, user.id, expires)
+    location = await grant(ctx, site, request, user, now, session_id)
+    return location, HostedSession(site.pool_id, user.id, user.sub, now, expires, session_id)

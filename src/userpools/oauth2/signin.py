@@ -23,16 +23,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from userpools.auth import password, user_sessions
+from userpools.auth import password
 from userpools.auth.gate import WRONG_PASSWORD, Caller, caller, check_user_state
 from userpools.auth.outcome import signed_in
 from userpools.domain.user import User
 from userpools.errors import NotAuthorizedException
-from userpools.oauth2.authorize import AuthorizeRequest, grant
-from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
+from userpools.oauth2.authorize import AuthorizeRequest, grant_new_session
+from userpools.oauth2.session import HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
-from userpools.operations.pools import load_pool
 from userpools.triggers.authentication import pre_authentication
 
 _DONE = "HostedSignIn"
@@ -51,13 +50,7 @@ async def hosted_caller(ctx: Context, site: Site, request: AuthorizeRequest) -> 
     """The API Caller of a hosted sign-in for ``request`` (its client, no ClientMetadata)."""
 
     async def finish(ctx: Context, user: User) -> dict[str, Any]:
-        now = ctx.now
-        expires = now + VALIDITY_SECONDS
-        pool = await load_pool(ctx, site.pool_id)
-        client_id = str(request.client["ClientId"])
-        session_id = await user_sessions.start_sso_session(ctx, pool, client_id, user.id, expires)
-        location = await grant(ctx, site, request, user, now, session_id)
-        session = HostedSession(site.pool_id, user.id, user.sub, now, expires, session_id)
+        location, session = await grant_new_session(ctx, site, request, user, ctx.now)
         return {_DONE: SignInOutcome(location=location, session=session)}
 
     who = await caller(ctx, str(request.client["ClientId"]), None)

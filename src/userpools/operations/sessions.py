@@ -5,9 +5,7 @@ The model's documentation of these operations is the reference (``auth.user_sess
 Setting either configuration needs the Essentials or Plus feature plan (FeatureUnavailableInTierException);
 the client setting, and listing or revoking sessions, need tracking ENABLED (OperationNotEnabledException).
 
-Known differences: SSO sessions are recorded for password sign-ins on the hosted pages (not yet for
-sign-ins through a federated identity provider); DeviceType, LastIPAddress and LastLocation are not
-recorded.
+Known difference: DeviceType, LastIPAddress and LastLocation are not recorded.
 """
 
 from __future__ import annotations
