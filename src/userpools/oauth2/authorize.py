@@ -263,12 +263,18 @@ async def grant(
 
 
 async def grant_new_session(
-    ctx: Context, site: Site, request: AuthorizeRequest, user: User, now: float
+    ctx: Context,
+    site: Site,
+    request: AuthorizeRequest,
+    user: User,
+    now: float,
+    pool: dict[str, Any] | None = None,
 ) -> tuple[str, HostedSession]:
     """A fresh sign-in on the hosted pages: the authorize answer and the hosted session it starts, with
-    its SSO session record when the pool tracks sessions (``auth.user_sessions``)."""
+    its SSO session record when the pool tracks sessions (``auth.user_sessions``). ``pool``: the pool's
+    document when the caller has it already (no second read)."""
     expires = now + VALIDITY_SECONDS
-    pool = await load_pool(ctx, site.pool_id)
+    pool = pool or await load_pool(ctx, site.pool_id)
     client_id = str(request.client["ClientId"])
     session_id = await user_sessions.start_sso_session(ctx, pool, client_id, user.id, expires)
     location = await grant(ctx, site, request, user, now, session_id)

@@ -50,7 +50,7 @@ async def hosted_caller(ctx: Context, site: Site, request: AuthorizeRequest) -> 
     """The API Caller of a hosted sign-in for ``request`` (its client, no ClientMetadata)."""
 
     async def finish(ctx: Context, user: User) -> dict[str, Any]:
-        location, session = await grant_new_session(ctx, site, request, user, ctx.now)
+        location, session = await grant_new_session(ctx, site, request, user, ctx.now, who.pool)
         return {_DONE: SignInOutcome(location=location, session=session)}
 
     who = await caller(ctx, str(request.client["ClientId"]), None)
