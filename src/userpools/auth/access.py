@@ -66,19 +66,28 @@ async def verified_access_claims(ctx: Context, access_token: str) -> tuple[str, 
 
 
 async def _verify(ctx: Context, access_token: str) -> tuple[str, dict[str, Any]]:
-    header = jwt.header_of(access_token)
+    found = await verified_pool_token(ctx, access_token, "access")
+    if found is None:
+        raise _invalid()
+    return found
+
+
+async def verified_pool_token(ctx: Context, token: str, use: str) -> tuple[str, dict[str, Any]] | None:
+    """``(pool id, claims)`` of a token whose signature verifies under one of a pool's ``use`` keys ("id" or
+    "access") and whose ``token_use``, ``iss`` and ``sub`` fit; None otherwise. Expiry is not checked."""
+    header = jwt.header_of(token)
     kid = header.get("kid") if header is not None else None
     if not isinstance(kid, str) or header is None or header.get("alg") != "RS256":
-        raise _invalid()
+        return None
     key = await keyring.verifier(ctx.uow, kid)
-    if key is None or key.use != "access":
-        raise _invalid()
-    claims = jwt.verified_claims(access_token, key.key)
-    if claims is None or claims.get("token_use") != "access":
-        raise _invalid()
+    if key is None or key.use != use:
+        return None
+    claims = jwt.verified_claims(token, key.key)
+    if claims is None or claims.get("token_use") != use:
+        return None
     iss, sub = claims.get("iss"), claims.get("sub")
     if not isinstance(iss, str) or not iss.endswith("/" + key.pool_id) or not isinstance(sub, str):
-        raise _invalid()
+        return None
     return key.pool_id, claims
 
 
@@ -93,8 +102,16 @@ async def authenticate(
     pool_id, claims = await verified_access_claims(ctx, access_token)
     if scope not in str(claims.get("scope", "")).split():
         raise NotAuthorizedException(MISSING_SCOPE)
+    return await grant_of(ctx, pool_id, claims, pool_doc=pool_doc)
+
+
+async def grant_of(
+    ctx: Context, pool_id: str, claims: dict[str, Any], *, pool_doc: bool = True, token: str = "Access Token"
+) -> AccessGrant:
+    """The grant of a verified, unexpired user token's claims (an ID token's client is its ``aud``);
+    raises when its pool or user is gone, the user disabled, or the token revoked."""
     origin_jti = claims.get("origin_jti")
-    client_id = str(claims.get("client_id", ""))
+    client_id = str(claims.get("client_id") or claims.get("aud") or "")
     state = await ctx.uow.refresh_tokens.grant_state(
         pool_id, claims["sub"], origin_jti if isinstance(origin_jti, str) else None, client_id,
         pool_doc=pool_doc,
@@ -102,7 +119,7 @@ async def authenticate(
     if state.pool is None:
         raise _invalid()
     if state.family_revoked or _signed_out(claims, state.signed_out_after):
-        raise NotAuthorizedException("Access Token has been revoked")
+        raise NotAuthorizedException(f"{token} has been revoked")
     if state.user is None:
         raise UserNotFoundException("User does not exist.")
     if not state.user.enabled:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpools.auth import devices
+from userpools.auth import devices, user_sessions
 from userpools.auth.tokens import mint, new_refresh_token, refresh_token_hash
+from userpools.domain.client_config import validity_seconds
 from userpools.domain.user import User
 from userpools.errors import NotAuthorizedException, RefreshTokenReuseException
 from userpools.operations.context import Context
@@ -77,6 +78,8 @@ async def refresh(
     scopes = record.scopes or None
     new_token = None
     grace = rotation_grace(client)
+    until = record.expires if grace is None else ctx.now + validity_seconds(client, "RefreshToken")
+    await user_sessions.refreshed(ctx, pool, record.origin_jti, until)
     if grace is not None:
         await ctx.uow.refresh_tokens.mark_rotated(refresh_token_hash(refresh_token), ctx.now + grace)
         new_token = await new_refresh_token(

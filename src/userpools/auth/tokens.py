@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from userpools.auth import keyring
+from userpools.auth import keyring, user_sessions
 from userpools.crypto import jwt
 from userpools.domain.client_config import validity_seconds
 from userpools.domain.identities import token_claim
@@ -60,6 +60,7 @@ async def issue_tokens(
     client_metadata: dict[str, str] | None = None,
     nonce: str | None = None,
     origin_jti: str | None = None,
+    origin_session_id: str | None = None,
 ) -> dict[str, Any]:
     """The wire AuthenticationResult for ``user`` signing in to ``client`` (call in a writing unit of work).
 
@@ -67,7 +68,8 @@ async def issue_tokens(
     ``scopes`` are OAuth scopes (default: the API scope ``aws.cognito.signin.user.admin``); an ID token
     is issued only when ``openid`` is among them or no scopes are given. ``client_metadata`` goes to the
     PreTokenGeneration trigger. The OAuth endpoints (``userpools.oauth2``) also pass the authorize
-    request's ``nonce`` (ID token claim) and the family id ``origin_jti`` they record.
+    request's ``nonce`` (ID token claim) and the family id ``origin_jti`` they record; a code redeemed from
+    a tracked hosted session passes that SSO session as ``origin_session_id``.
     """
     auth_time = ctx.now if auth_time is None else auth_time
     origin_jti = origin_jti or ctx.random.uuid4()
@@ -83,6 +85,11 @@ async def issue_tokens(
             device_key=device_key,
             scopes=scopes,
         )
+        if user_sessions.tracking(pool):  # one dict lookup when tracking is off (the default)
+            expires = ctx.now + validity_seconds(client, "RefreshToken")
+            await user_sessions.start_token_session(
+                ctx, pool, client["ClientId"], user.id, origin_jti, expires, origin_session_id
+            )
     return await mint(
         ctx,
         pool,

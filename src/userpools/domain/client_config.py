@@ -32,6 +32,8 @@ _MEMBER = {
 
 LEGACY_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
 DEFAULT_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
+# GetClientToken (M2M): only for a client with a secret, and then the client's only flow (API reference).
+CLIENT_TOKEN_FLOW = "ALLOW_CLIENT_TOKEN_AUTH"
 # Cognito alone sets these; no app client may write them.
 NEVER_WRITABLE = frozenset({"sub", "email_verified", "phone_number_verified"})
 
@@ -60,11 +62,19 @@ def validity_seconds(client: Mapping[str, Any], token: str) -> int:
     return int(value) * UNIT_SECONDS[units[token]]
 
 
-def explicit_auth_flows(flows: list[str] | None) -> list[str]:
-    """ExplicitAuthFlows as stored: the default when omitted; legacy and ALLOW_ values can't mix."""
+def explicit_auth_flows(flows: list[str] | None, has_secret: bool = False) -> list[str]:
+    """ExplicitAuthFlows as stored: the default when omitted; legacy and ALLOW_ values can't mix;
+    ALLOW_CLIENT_TOKEN_AUTH stands alone, on a client with a secret."""
     if flows is None:
         return list(DEFAULT_FLOWS)
     unique = list(dict.fromkeys(flows))
+    if CLIENT_TOKEN_FLOW in unique:
+        if len(unique) != 1:
+            raise InvalidParameterException(
+                "ALLOW_CLIENT_TOKEN_AUTH can't be combined with user authentication flows."
+            )
+        if not has_secret:
+            raise InvalidParameterException("ALLOW_CLIENT_TOKEN_AUTH requires an app client with a secret.")
     legacy = [f for f in unique if f in LEGACY_FLOWS]
     if legacy and len(legacy) != len(unique):
         raise InvalidParameterException(

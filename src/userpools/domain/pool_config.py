@@ -91,6 +91,7 @@ _KEPT_ON_UPDATE = (
     "KeyConfiguration",
     "IssuerConfiguration",
     "UserPoolTier",
+    "SessionConfiguration",  # Set/GetUserPoolSessionConfiguration (auth.user_sessions)
 )
 IMMUTABLE = ("SchemaAttributes", "AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Arn")
 

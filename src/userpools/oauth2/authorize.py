@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from userpools.auth import user_sessions
 from userpools.auth.tokens import issue_tokens
 from userpools.domain.user import CONFIRMED, EXTERNAL_PROVIDER, User
 from userpools.errors import ServiceError
@@ -41,7 +42,7 @@ from userpools.oauth2.errors import (
     UnauthorizedClient,
     UnsupportedResponseType,
 )
-from userpools.oauth2.session import HostedSession
+from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
 from userpools.operations.pools import load_pool
@@ -187,10 +188,17 @@ def _pkce(params: Mapping[str, str]) -> tuple[str | None, str | None]:
     return challenge, method
 
 
-async def session_user(ctx: Context, site: Site, session: HostedSession | None) -> User | None:
-    """The user of a live hosted session, when that user may still sign in."""
+async def session_user(
+    ctx: Context, site: Site, session: HostedSession | None, client_id: str
+) -> User | None:
+    """The user of a live hosted session, when that user may still sign in (and, for a tracked session,
+    its record is live and ``client_id`` may still reuse it: ``auth.user_sessions.sso_reusable``)."""
     if session is None or session.pool_id != site.pool_id:
         return None
+    if session.session_id is not None:
+        pool = await load_pool(ctx, site.pool_id)
+        if not await user_sessions.sso_reusable(ctx, pool, session.session_id, client_id, session.auth_time):
+            return None
     user = await ctx.uow.users.by_id(session.user_id)
     if user is None or user.sub != session.sub or user.pool_id != site.pool_id or not user.enabled:
         return None
@@ -209,24 +217,34 @@ async def decide(
             raise AuthorizeError(request.callback, exc) from None
     if request.prompt & {"login", "select_account"}:
         return Decision(login=True)
-    user = await session_user(ctx, site, session)
+    user = await session_user(ctx, site, session, str(request.client["ClientId"]))
     if user is None:
         if "none" in request.prompt:
             raise AuthorizeError(request.callback, LoginRequired("The user is not signed in."))
         return Decision(login=True)
     assert session is not None
-    return Decision(location=await grant(ctx, site, request, user, session.auth_time))
+    return Decision(location=await grant(ctx, site, request, user, session.auth_time, session.session_id))
 
 
-async def grant(ctx: Context, site: Site, request: AuthorizeRequest, user: User, auth_time: float) -> str:
-    """The callback URL with an authorization code, or with the tokens of the implicit grant."""
+async def grant(
+    ctx: Context,
+    site: Site,
+    request: AuthorizeRequest,
+    user: User,
+    auth_time: float,
+    sso_session_id: str | None = None,
+) -> str:
+    """The callback URL with an authorization code, or with the tokens of the implicit grant.
+
+    ``sso_session_id``: the tracked hosted session the grant comes from (recorded with the code, so the
+    token session it becomes is linked to it)."""
     client = request.client
     if request.response_type == "code":
         record = StoredCode(
             pool_id=site.pool_id, client_id=client["ClientId"], user_id=user.id,
             redirect_uri=request.callback.redirect_uri, scopes=request.scopes, nonce=request.nonce,
             code_challenge=request.code_challenge, challenge_method=request.challenge_method,
-            auth_time=auth_time, expires=0.0,
+            auth_time=auth_time, expires=0.0, sso_session_id=sso_session_id,
         )  # fmt: skip
         return request.callback.url({"code": await issue_code(ctx, record)})
     pool = await load_pool(ctx, site.pool_id)
@@ -242,3 +260,22 @@ async def grant(ctx: Context, site: Site, request: AuthorizeRequest, user: User,
             "expires_in": str(result["ExpiresIn"]),
         }
     )
+
+
+async def grant_new_session(
+    ctx: Context,
+    site: Site,
+    request: AuthorizeRequest,
+    user: User,
+    now: float,
+    pool: dict[str, Any] | None = None,
+) -> tuple[str, HostedSession]:
+    """A fresh sign-in on the hosted pages: the authorize answer and the hosted session it starts, with
+    its SSO session record when the pool tracks sessions (``auth.user_sessions``). ``pool``: the pool's
+    document when the caller has it already (no second read)."""
+    expires = now + VALIDITY_SECONDS
+    pool = pool or await load_pool(ctx, site.pool_id)
+    client_id = str(request.client["ClientId"])
+    session_id = await user_sessions.start_sso_session(ctx, pool, client_id, user.id, expires)
+    location = await grant(ctx, site, request, user, now, session_id)
+    return location, HostedSession(site.pool_id, user.id, user.sub, now, expires, session_id)

@@ -79,7 +79,7 @@ async def redeem(
     origin_jti = ctx.random.uuid4()
     result = await issue_tokens(
         ctx, pool, client, user, source=HOSTED_SOURCE, auth_time=record.auth_time, scopes=record.scopes,
-        nonce=record.nonce, origin_jti=origin_jti,
+        nonce=record.nonce, origin_jti=origin_jti, origin_session_id=record.sso_session_id,
     )  # fmt: skip
     if not await ctx.uow.oauth_codes.mark_used(digest, ctx.now, origin_jti):
         raise InvalidGrant(INVALID)  # another node redeemed it meanwhile: this transaction rolls back

@@ -40,7 +40,7 @@ from userpools.federation.saml_response import CLOCK_SKEW, SamlSignIn
 from userpools.federation.saml_signing import signing
 from userpools.federation.upstream import UpstreamIdentity
 from userpools.oauth2 import federated_state, providers
-from userpools.oauth2.authorize import AuthorizeError, AuthorizeRequest, grant, validate
+from userpools.oauth2.authorize import AuthorizeError, AuthorizeRequest, grant_new_session, validate
 from userpools.oauth2.errors import (
     AccessDenied,
     InvalidRequest,
@@ -53,7 +53,7 @@ from userpools.oauth2.errors import (
     UnsupportedResponseType,
 )
 from userpools.oauth2.federated_state import LIFETIME, PendingFederation
-from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
+from userpools.oauth2.session import HostedSession
 from userpools.oauth2.sites import Site, domain_url
 from userpools.operations.context import Context, Services
 from userpools.store.database import Database
@@ -265,9 +265,12 @@ async def complete(
 ) -> Completed:
     """Signs in the user ``identity`` is, answers the authorize request and starts the hosted session."""
     now = services.clock.now()
+    started: list[HostedSession] = []  # the session of the transaction that committed (the last one)
 
     async def answer(ctx: Context, user: User) -> str:
-        return await grant(ctx, site, resumed.request, user, now)
+        location, session = await grant_new_session(ctx, site, resumed.request, user, now)
+        started[:] = [session]
+        return location
 
     try:
         done = await users.sign_in(
@@ -282,6 +285,5 @@ async def complete(
         raise resumed.fail(
             ServerError(exc.message) if exc.status >= 500 else InvalidRequest(exc.message)
         ) from None
-    assert done.answer is not None
-    user = done.user
-    return Completed(done.answer, HostedSession(site.pool_id, user.id, user.sub, now, now + VALIDITY_SECONDS))
+    assert done.answer is not None and started
+    return Completed(done.answer, started[0])

@@ -35,6 +35,25 @@ async def client_credentials(
     ):
         raise UnauthorizedClient("This app client may not use the client_credentials grant.")
     granted = await machine_scopes(ctx, client, scope)
+    token, validity = await machine_token(ctx, pool, client, granted, None)
+    return {
+        "access_token": token,
+        "expires_in": validity,
+        "token_type": "Bearer",
+    }
+
+
+async def machine_token(
+    ctx: Context,
+    pool: dict[str, Any],
+    client: dict[str, Any],
+    granted: list[str],
+    client_metadata: dict[str, str] | None,
+) -> tuple[str, int]:
+    """The signed machine access token carrying ``granted`` (already checked) and its lifetime in seconds.
+
+    Shared by the client_credentials grant and GetClientToken (which passes its ClientMetadata).
+    """
     client_id = str(client["ClientId"])
     iat = int(ctx.now)
     validity = validity_seconds(client, "AccessToken")
@@ -52,12 +71,8 @@ async def client_credentials(
     }
     await pre_token_generation(
         ctx, pool, None, CLIENT_CREDENTIALS, client_id=client_id, access=claims, id_claims=None,
-        client_metadata=None,
+        client_metadata=client_metadata,
     )  # fmt: skip
     signers = await keyring.signers(ctx.uow, ctx.services.sealer, ctx.random, ctx.now, pool["Id"])
     access = signers["access"]
-    return {
-        "access_token": jwt.sign(claims, access.key, access.kid),
-        "expires_in": validity,
-        "token_type": "Bearer",
-    }
+    return jwt.sign(claims, access.key, access.kid), validity

@@ -8,8 +8,10 @@ sets it HttpOnly, SameSite=Lax, Secure on HTTPS, with the path of the domain (``
 
 CSRF (double submit, bound to the domain): the browser holds a random ``csrf`` cookie, and every form
 carries HMAC(csrf key, domain, cookie value), which a cross-site page can neither read nor compute.
-Known difference: a session can't be ended on the server before it expires (signing out clears the
-cookie, as Cognito's /logout does; GlobalSignOut does not end hosted sessions in Cognito either).
+When the pool tracks sessions (SetUserPoolSessionConfiguration) the session also has a server-side SSO
+session record (``auth.user_sessions``): revoking it ends the cookie's session on every node. Otherwise
+a session can't be ended on the server before it expires (signing out clears the cookie, as Cognito's
+/logout does; GlobalSignOut does not end hosted sessions in Cognito either).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class HostedSession:
     sub: str
     auth_time: float
     expires: float
+    session_id: str | None = None  # its SSO session record when the pool tracks sessions
 
 
 def seal(sealer: Sealer, domain: str, session: HostedSession) -> str:

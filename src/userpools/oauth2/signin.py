@@ -28,8 +28,8 @@ from userpools.auth.gate import WRONG_PASSWORD, Caller, caller, check_user_state
 from userpools.auth.outcome import signed_in
 from userpools.domain.user import User
 from userpools.errors import NotAuthorizedException
-from userpools.oauth2.authorize import AuthorizeRequest, grant
-from userpools.oauth2.session import VALIDITY_SECONDS, HostedSession
+from userpools.oauth2.authorize import AuthorizeRequest, grant_new_session
+from userpools.oauth2.session import HostedSession
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
 from userpools.triggers.authentication import pre_authentication
@@ -50,9 +50,7 @@ async def hosted_caller(ctx: Context, site: Site, request: AuthorizeRequest) -> 
     """The API Caller of a hosted sign-in for ``request`` (its client, no ClientMetadata)."""
 
     async def finish(ctx: Context, user: User) -> dict[str, Any]:
-        now = ctx.now
-        location = await grant(ctx, site, request, user, now)
-        session = HostedSession(site.pool_id, user.id, user.sub, now, now + VALIDITY_SECONDS)
+        location, session = await grant_new_session(ctx, site, request, user, ctx.now, who.pool)
         return {_DONE: SignInOutcome(location=location, session=session)}
 
     who = await caller(ctx, str(request.client["ClientId"]), None)

@@ -90,7 +90,7 @@ async def settings(
         doc["ReadAttributes"] = client_config.read_attributes(req["ReadAttributes"], schema, verb)
     if "WriteAttributes" in req:
         doc["WriteAttributes"] = client_config.write_attributes(req["WriteAttributes"], schema, verb)
-    doc["ExplicitAuthFlows"] = client_config.explicit_auth_flows(req.get("ExplicitAuthFlows"))
+    doc["ExplicitAuthFlows"] = client_config.explicit_auth_flows(req.get("ExplicitAuthFlows"), has_secret)
     if "ALLOW_USER_AUTH" in doc["ExplicitAuthFlows"] and pool.get("UserPoolTier") == "LITE":
         raise FeatureUnavailableInTierException(
             "ALLOW_USER_AUTH requires the Essentials or Plus feature plan."

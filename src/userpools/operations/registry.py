@@ -47,6 +47,8 @@ FAMILIES = (
     "webauthn",
     "risk",
     "log_delivery",
+    "exchange",
+    "sessions",
 )
 
 

@@ -32,7 +32,7 @@ from userpools.operations.registry import operation
 from userpools.operations.users_core import load_user
 
 
-async def _client(ctx: Context, client_id: str) -> dict[str, Any]:
+async def find_client(ctx: Context, client_id: str) -> dict[str, Any]:
     client = await ctx.uow.clients.find(client_id)
     if client is None:
         raise client_not_found(client_id)
@@ -56,7 +56,7 @@ async def check_client_secret(ctx: Context, client: dict[str, Any], provided: st
 @operation("GetTokensFromRefreshToken", write=True)
 async def get_tokens_from_refresh_token(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_GetTokensFromRefreshToken: new ID/access tokens (and a new refresh token under rotation)."""
-    client = await _client(ctx, req["ClientId"])
+    client = await find_client(ctx, req["ClientId"])
     pool = await load_pool(ctx, client["UserPoolId"])
     await check_client_secret(ctx, client, req.get("ClientSecret"))
     flows = client.get("ExplicitAuthFlows") or []
@@ -69,7 +69,7 @@ async def get_tokens_from_refresh_token(ctx: Context, req: dict[str, Any]) -> di
 @operation("RevokeToken", write=True)
 async def revoke_token(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_RevokeToken: revokes a refresh token and every ID/access token issued from it."""
-    client = await _client(ctx, req["ClientId"])
+    client = await find_client(ctx, req["ClientId"])
     if not revocation_enabled(client):
         raise UnsupportedOperationException("Token revocation is not enabled for this app client.")
     await check_client_secret(ctx, client, req.get("ClientSecret"))

@@ -29,6 +29,10 @@ def _pattern(pattern: str) -> Any:
 _SERVICE_PATTERNS = {
     "DomainType": r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$"
 }
+# Likewise the one enum value the published model lacks: GetClientToken's documentation (same model) requires
+# an app client whose only ExplicitAuthFlows value is ALLOW_CLIENT_TOKEN_AUTH, which ExplicitAuthFlowsType
+# doesn't list yet.
+_SERVICE_ENUM_VALUES = {"ExplicitAuthFlowsType": frozenset({"ALLOW_CLIENT_TOKEN_AUTH"})}
 
 
 def _member_path(parent: str, name: str) -> str:
@@ -109,7 +113,7 @@ class _Validator:
             raise SerializationException(f"{_json_kind(value)} can not be converted to a String")
         self._constraints(shape, value, path, len(value))
         enum = shape.enum
-        if enum and value not in enum:
+        if enum and value not in enum and value not in _SERVICE_ENUM_VALUES.get(shape.name, ()):
             self.fail(shape, path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = _SERVICE_PATTERNS.get(shape.name) or shape.metadata.get("pattern")
         if pattern and value and not _pattern(pattern).fullmatch(value):

@@ -31,6 +31,7 @@ class StoredCode:
     expires: float
     used: float | None = None
     origin_jti: str | None = None  # the token family issued for it
+    sso_session_id: str | None = None  # session tracking: the hosted session it came from
 
 
 _INSERT = insert(oauth_codes)

@@ -336,6 +336,32 @@ refresh_tokens = Table(
     Index(None, "user_id", "expires"),  # sign-outs and the purge of expired tokens
 )
 
+# Session tracking (SetUserPoolSessionConfiguration ENABLED): a TOKEN session is one sign-in's refresh-token
+# family (``origin_jti``); an SSO session a hosted-UI sign-in. Rows exist only while tracking is on.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("session_id", String(28), primary_key=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("kind", String(5), nullable=False),  # TOKEN | SSO
+    Column("origin_jti", String(36), unique=True),  # TOKEN: the refresh-token family
+    Column("origin_session_id", String(28), index=True),  # TOKEN: the SSO session it came through
+    Column("created", Float, nullable=False),
+    Column("last_active", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index(None, "user_id", "last_active"),
+)
+
+# SetUserPoolClientSessionConfiguration: how long the client silently reuses an SSO session.
+client_session_configs = Table(
+    "client_session_configs",
+    metadata,
+    Column("client_id", String(128), ForeignKey("clients.client_id", ondelete="CASCADE"), primary_key=True),
+    Column("max_validity_minutes", Integer, nullable=False),
+)
+
 # GlobalSignOut / AdminUserGlobalSignOut: access tokens issued before ``after`` are no longer accepted.
 user_sign_outs = Table(
     "user_sign_outs",
@@ -431,6 +457,7 @@ oauth_codes = Table(
     Column("expires", Float, nullable=False, index=True),
     Column("used", Float),
     Column("origin_jti", String(36)),
+    Column("sso_session_id", String(28)),  # session tracking: the SSO session the code came through
 )
 
 # Threat protection (issue 6): the pool-wide (client_id "ALL") and per-client risk configurations,

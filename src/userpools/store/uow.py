@@ -25,6 +25,7 @@ from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.risk import RiskRepo
+from userpools.store.sessions import SessionRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.terms import TermsRepo
 from userpools.store.ui_customizations import UICustomizationRepo
@@ -112,3 +113,7 @@ class UnitOfWork:
     @cached_property
     def risk(self) -> RiskRepo:
         return RiskRepo(self.conn)
+
+    @cached_property
+    def sessions(self) -> SessionRepo:
+        return SessionRepo(self.conn)

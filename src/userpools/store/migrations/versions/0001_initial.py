@@ -328,6 +328,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_client_secrets_client_id"), "client_secrets", ["client_id"], unique=False)
     op.create_table(
+        "client_session_configs",
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("max_validity_minutes", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.client_id"],
+            name=op.f("fk_client_session_configs_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_client_session_configs")),
+    )
+    op.create_table(
         "devices",
         sa.Column("device_key", sa.String(length=64), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -402,6 +414,7 @@ def upgrade() -> None:
         sa.Column("expires", sa.Float(), nullable=False),
         sa.Column("used", sa.Float(), nullable=True),
         sa.Column("origin_jti", sa.String(length=36), nullable=True),
+        sa.Column("sso_session_id", sa.String(length=28), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.client_id"],
@@ -537,6 +550,33 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_user_links_user_id"), "user_links", ["user_id"], unique=False)
+    op.create_table(
+        "user_sessions",
+        sa.Column("session_id", sa.String(length=28), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("kind", sa.String(length=5), nullable=False),
+        sa.Column("origin_jti", sa.String(length=36), nullable=True),
+        sa.Column("origin_session_id", sa.String(length=28), nullable=True),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("last_active", sa.Float(), nullable=False),
+        sa.Column("expires", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_sessions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_user_sessions")),
+        sa.UniqueConstraint("origin_jti", name=op.f("uq_user_sessions_origin_jti")),
+    )
+    op.create_index(
+        op.f("ix_user_sessions_origin_session_id"), "user_sessions", ["origin_session_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_user_sessions_user_id_last_active"),
+        "user_sessions",
+        ["user_id", "last_active"],
+        unique=False,
+    )
     op.create_table(
         "user_sign_outs",
         sa.Column("user_id", sa.Integer(), nullable=False),
