@@ -42,6 +42,8 @@ FAMILIES = (
     "mfa",
     "devices",
     "user_links",
+    "cimd",
+    "replicas",
 )
 
 

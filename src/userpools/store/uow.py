@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from userpools.store.auth_state import AuthStateRepo
+from userpools.store.cimd import CimdRepo
 from userpools.store.clients import ClientRepo
 from userpools.store.connection import Conn
 from userpools.store.devices import DeviceRepo
@@ -21,6 +22,7 @@ from userpools.store.oauth_codes import OAuthCodeRepo
 from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
+from userpools.store.replicas import ReplicaRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.signing_keys import SigningKeyRepo
 from userpools.store.ui_customizations import UICustomizationRepo
@@ -92,3 +94,11 @@ class UnitOfWork:
     @cached_property
     def oauth_codes(self) -> OAuthCodeRepo:
         return OAuthCodeRepo(self.conn)
+
+    @cached_property
+    def cimd(self) -> CimdRepo:
+        return CimdRepo(self.conn)
+
+    @cached_property
+    def replicas(self) -> ReplicaRepo:
+        return ReplicaRepo(self.conn)
