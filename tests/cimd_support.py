@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlencode
 
 from userpools.testing import free_port
 
@@ -81,3 +82,13 @@ def metadata_host() -> Iterator[MetadataHost]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def authorize_url(live_url: str, domain: str, client_id: str, redirect_uri: str, **params: str) -> str:
+    """An /oauth2/authorize URL of a pool domain for a CIMD client (code flow, PKCE S256 by default)."""
+    query = {
+        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": "openid email",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
+        **params,
+    }  # fmt: skip
+    return f"{live_url}/domain/{domain}/oauth2/authorize?{urlencode(query)}"
