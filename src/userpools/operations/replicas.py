@@ -29,6 +29,7 @@ ACTIVE, INACTIVE, DELETING = "ACTIVE", "INACTIVE", "DELETING"
 REPLICA_WRITES = frozenset({"UpdateUserPoolReplica"})
 # End-user operations a SECONDARY replica serves (they change no user attribute).
 SIGN_IN = frozenset({"AdminInitiateAuth", "AdminRespondToAuthChallenge"})
+PRIMARY_ONLY = frozenset({"CreateUserPoolReplica", "DeleteUserPoolReplica"})
 
 
 def primary_region(pool_id: str) -> str:
@@ -42,6 +43,8 @@ async def admit(ctx: Context, op: Operation, pool_id: str) -> None:
         raise pool_not_found(pool_id)
     if op.name in REPLICA_WRITES:
         return
+    if op.name in PRIMARY_ONLY:
+        _in_primary(ctx, pool_id, op.name)
     if replica.status != ACTIVE:
         # INACTIVE: administrator configuration reads only; no user's data, no sign-in, no change.
         if op.write or op.name.startswith("Admin"):

@@ -58,3 +58,10 @@ class ReplicaRepo:
         await self.conn.execute(
             delete(pool_replicas).where(pool_replicas.c.pool_id == pool_id, pool_replicas.c.region == region)
         )
+
+    async def set_tags(self, pool_id: str, region: str, tags: dict[str, str]) -> None:
+        await self.conn.execute(
+            update(pool_replicas)
+            .where(pool_replicas.c.pool_id == pool_id, pool_replicas.c.region == region)
+            .values(tags=tags)
+        )
