@@ -87,7 +87,8 @@ def metadata_host() -> Iterator[MetadataHost]:
 def authorize_url(live_url: str, domain: str, client_id: str, redirect_uri: str, **params: str) -> str:
     """An /oauth2/authorize URL of a pool domain for a CIMD client (code flow, PKCE S256 by default)."""
     query = {
-        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": "openid email",
+        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+        "scope": "openid email",
         "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
         **params,
     }  # fmt: skip
