@@ -17,7 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
-from userpools.testing import free_port
+from pg_support import store_server
+from userpools.testing import RunningServer, free_port
 
 
 @dataclass
@@ -93,3 +94,19 @@ def authorize_url(live_url: str, domain: str, client_id: str, redirect_uri: str,
         **params,
     }  # fmt: skip
     return f"{live_url}/domain/{domain}/oauth2/authorize?{urlencode(query)}"
+
+
+# Fixtures of a CIMD test module: live = pytest.fixture(scope="module", name="live")(cimd_live) ...
+def cimd_live() -> Iterator[RunningServer]:
+    """A live server (on the test store) that fetches loopback client ids over http."""
+    with store_server(cimd_loopback_http=True) as srv:
+        yield srv
+
+
+def client_of(live: RunningServer) -> Any:
+    return live.client()
+
+
+def hosting() -> Iterator[MetadataHost]:
+    with metadata_host() as host:
+        yield host

@@ -5,36 +5,22 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from cimd_support import MetadataHost, authorize_url, metadata_host
-from pg_support import store_server
+from cimd_support import MetadataHost, authorize_url, cimd_live, client_of, hosting
 from userpools.testing import RunningServer
 
 CALLBACK = "https://cimd-app.example.net/callback"
 _names = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[RunningServer]:
-    with store_server(cimd_loopback_http=True) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def idp(live: RunningServer) -> Any:
-    return live.client()
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[MetadataHost]:
-    with metadata_host() as h:
-        yield h
+live = pytest.fixture(scope="module", name="live")(cimd_live)
+idp = pytest.fixture(scope="module", name="idp")(client_of)
+host = pytest.fixture(scope="module", name="host")(hosting)
 
 
 @pytest.fixture

@@ -205,3 +205,19 @@ def test_replica_tags_are_its_own(idp: Any, eu: Any, pool_id: str) -> None:
     with pytest.raises(ClientError) as exc:
         idp.list_tags_for_resource(ResourceArn=missing)
     assert _code(exc)[0] == "ResourceNotFoundException"
+
+
+def test_list_user_pools_pages_through_replicated_pools(idp: Any, eu: Any, pool_id: str) -> None:
+    _replicate(idp, pool_id)
+    own = eu.create_user_pool(PoolName="eu-own")["UserPool"]["Id"]
+    seen, token = [], None
+    while True:
+        page = eu.list_user_pools(MaxResults=1, **({"NextToken": token} if token else {}))
+        seen += [p["Id"] for p in page["UserPools"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert {pool_id, own} <= set(seen) and len(seen) == len(set(seen))
+    for other in (p for p in seen if not p.startswith("eu-west-1_")):  # only pools replicated to eu-west-1
+        regions = [r["RegionName"] for r in eu.list_user_pool_replicas(UserPoolId=other)["UserPoolReplicas"]]
+        assert "eu-west-1" in regions

@@ -4,36 +4,22 @@ authorization code + PKCE through the hosted sign-in page, tokens at /oauth2/tok
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from oauth_support import App, Browser, claims, make_app, pkce_pair, query_of
 
-from cimd_support import MetadataHost, metadata_host
-from pg_support import store_server
+from cimd_support import MetadataHost, cimd_live, client_of, hosting
 from userpools.testing import RunningServer
 
 CIMD_CALLBACK = "https://cimd-client.example.net/callback"
 _paths = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[RunningServer]:
-    with store_server(cimd_loopback_http=True) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def idp(live: RunningServer) -> Any:
-    return live.client()
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[MetadataHost]:
-    with metadata_host() as h:
-        yield h
+live = pytest.fixture(scope="module", name="live")(cimd_live)
+idp = pytest.fixture(scope="module", name="idp")(client_of)
+host = pytest.fixture(scope="module", name="host")(hosting)
 
 
 @pytest.fixture

@@ -126,7 +126,11 @@ async def list_user_pools(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     limit = req["MaxResults"]
     prefix = f"{ctx.region}_"
     after = decode_token(req.get("NextToken"))
-    if after is not None and not isinstance(after, str):
+    # A token is the last pool id of a page: one of this region, or one replicated to it.
+    if after is not None and (
+        not isinstance(after, str)
+        or not (after.startswith(prefix) or await ctx.uow.replicas.get(after, ctx.region))
+    ):
         raise InvalidParameterException("Invalid pagination token.")
     page = await ctx.uow.pools.page(after, limit + 1, prefix=prefix, replica_region=ctx.region)
     out: dict[str, Any] = {"UserPools": [_summary(p) for p in page[:limit]]}
