@@ -120,10 +120,16 @@ def test_inactive_replica_serves_configuration_only(idp: Any, eu: Any, pool_id: 
     idp.admin_create_user(UserPoolId=pool_id, Username="cat", MessageAction="SUPPRESS")
     updated = idp.update_user_pool_replica(UserPoolId=pool_id, RegionName="eu-west-1", Status="INACTIVE")
     assert updated["UserPoolReplica"]["Status"] == "INACTIVE"
-    with pytest.raises(ClientError) as exc:
-        eu.admin_get_user(UserPoolId=pool_id, Username="cat")
-    code, message = _code(exc)
-    assert code == "InvalidParameterException" and "INACTIVE" in message
+    for call in (
+        lambda: eu.admin_get_user(UserPoolId=pool_id, Username="cat"),
+        lambda: eu.list_users(UserPoolId=pool_id),
+        lambda: eu.create_group(UserPoolId=pool_id, GroupName="g"),
+    ):
+        with pytest.raises(ClientError) as exc:
+            call()
+        code, message = _code(exc)
+        assert code == "InvalidParameterException" and "INACTIVE" in message
+    eu.list_user_pool_clients(UserPoolId=pool_id)
     eu.describe_user_pool(UserPoolId=pool_id)  # administrator configuration still answers
     statuses = {
         r["RegionName"]: r["Status"]

@@ -29,6 +29,8 @@ ACTIVE, INACTIVE, DELETING = "ACTIVE", "INACTIVE", "DELETING"
 REPLICA_WRITES = frozenset({"UpdateUserPoolReplica"})
 # End-user operations a SECONDARY replica serves (they change no user attribute).
 SIGN_IN = frozenset({"AdminInitiateAuth", "AdminRespondToAuthChallenge"})
+# Reads of users' data that are not Admin* operations (an INACTIVE replica serves configuration only).
+USER_READS = frozenset({"ListUsers", "ListUsersInGroup"})
 PRIMARY_ONLY = frozenset({"CreateUserPoolReplica", "DeleteUserPoolReplica"})
 
 
@@ -47,7 +49,7 @@ async def admit(ctx: Context, op: Operation, pool_id: str) -> None:
         _in_primary(ctx, pool_id, op.name)
     if replica.status != ACTIVE:
         # INACTIVE: administrator configuration reads only; no user's data, no sign-in, no change.
-        if op.write or op.name.startswith("Admin"):
+        if op.write or op.name.startswith("Admin") or op.name in USER_READS:
             raise InvalidParameterException(
                 f"The replica of user pool {pool_id} in {ctx.region} is {replica.status}: it serves no "
                 f"{op.name}. Activate it with UpdateUserPoolReplica."
