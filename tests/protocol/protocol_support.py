@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from userpools.config import AccessKey, Settings
+from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
 from userpools.protocol import model
 from userpools.protocol.sigv4 import SigV4Verifier
@@ -44,7 +45,16 @@ class EchoRunner:
     def services(self) -> Any:
         return SimpleNamespace(settings=self.settings)
 
-    async def run(self, op: Operation, params: dict[str, Any], request_id: str, region: str) -> Any:
+    async def run(
+        self,
+        op: Operation,
+        params: dict[str, Any],
+        request_id: str,
+        region: str,
+        replica_of: str | None = None,
+    ) -> Any:
+        if replica_of is not None:  # no pool has replicas here: the real runner's answer then
+            raise pool_not_found(replica_of)
         self.calls.append((op.name, params, region))
         if self.fail_with is not None:
             raise self.fail_with

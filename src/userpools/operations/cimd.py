@@ -87,14 +87,21 @@ async def list_policies(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     pool = await load_pool(ctx, req["UserPoolId"])
     limit = req.get("MaxResults", 60)
     page = await ctx.uow.cimd.policies(pool["Id"], page_after(req.get("NextToken")), limit + 1)
-    summaries = []
-    for policy in page[:limit]:
-        summary = policy.wire()
-        del summary["UserPoolId"], summary["URLPatterns"]  # not members of CIMDPolicySummaryType
-        summaries.append(summary)
-    out: dict[str, Any] = {"CIMDPolicies": summaries}
+    return _paged("CIMDPolicies", [(p.policy_id, _summary(p)) for p in page], limit)
+
+
+def _summary(policy: Policy) -> dict[str, Any]:
+    summary = policy.wire()
+    del summary["UserPoolId"], summary["URLPatterns"]  # not members of CIMDPolicySummaryType
+    return summary
+
+
+def _paged(member: str, page: list[tuple[str, dict[str, Any]]], limit: int) -> dict[str, Any]:
+    """``member``: the first ``limit`` items of ``page`` ((key, item) pairs, one more than the page when
+    there are more); NextToken: the key of the page's last item."""
+    out: dict[str, Any] = {member: [item for _key, item in page[:limit]]}
     if len(page) > limit:
-        out["NextToken"] = encode_token(page[limit - 1].policy_id)
+        out["NextToken"] = encode_token(page[limit - 1][0])
     return out
 
 
@@ -129,10 +136,7 @@ async def list_urls(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     page = await ctx.uow.cimd.urls(
         policy.pool_id, policy.policy_id, page_after(req.get("NextToken")), limit + 1
     )
-    out: dict[str, Any] = {"ClientMetadataURLs": [u.wire() for u in page[:limit]]}
-    if len(page) > limit:
-        out["NextToken"] = encode_token(page[limit - 1].url)
-    return out
+    return _paged("ClientMetadataURLs", [(u.url, u.wire()) for u in page], limit)
 
 
 @operation("UpdateClientMetadataURLState", write=True)
