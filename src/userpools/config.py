@@ -75,6 +75,9 @@ class Settings:
     # Federation: endpoints of the social providers (Google, Facebook, LoginWithAmazon, SignInWithApple)
     # in place of the real ones, for tests and air-gapped set-ups (see ``federation_overrides``).
     federation_endpoints: str = ""
+    # Client ID Metadata Documents: fetch https://<loopback address>/... client_id URLs over plain http
+    # (tests and local development only; every other client_id URL is fetched over https).
+    cimd_loopback_http: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

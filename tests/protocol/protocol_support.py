@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from userpools.config import AccessKey, Settings
+from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
 from userpools.protocol import model
 from userpools.protocol.sigv4 import SigV4Verifier
@@ -45,8 +46,16 @@ class EchoRunner:
         return SimpleNamespace(settings=self.settings)
 
     async def run(
-        self, op: Operation, params: dict[str, Any], request_id: str, region: str, source_ip: str = ""
+        self,
+        op: Operation,
+        params: dict[str, Any],
+        request_id: str,
+        region: str,
+        source_ip: str = "",
+        replica_of: str | None = None,
     ) -> Any:
+        if replica_of is not None:  # no pool has replicas here: the real runner's answer then
+            raise pool_not_found(replica_of)
         self.calls.append((op.name, params, region))
         if self.fail_with is not None:
             raise self.fail_with

@@ -16,8 +16,9 @@ client did not register (no open redirect):
 Then: an external provider → its sign-in URL; ``prompt=login`` (or select_account), or no hosted session
 → the ``/login`` page with the same parameters (``prompt=none`` → ``error=login_required`` instead); a
 session → ``grant``: a code (query) or, for ``response_type=token``, ID and access tokens in the fragment.
-Known difference: ``prompt`` is honoured for every domain (Cognito: managed login only); ``consent`` is
-accepted and shows nothing (there is no consent page).
+A ``client_id`` that is an https URL names a client by its metadata document (``oauth2.cimd``): it must
+use PKCE with S256. Known difference: ``prompt`` is honoured for every domain (Cognito: managed login
+only); ``consent`` is accepted and shows nothing (there is no consent page).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from userpools.auth import user_sessions
 from userpools.auth.tokens import issue_tokens
 from userpools.domain.user import CONFIRMED, EXTERNAL_PROVIDER, User
 from userpools.errors import ServiceError
-from userpools.oauth2 import pkce, providers, scopes
+from userpools.oauth2 import cimd, pkce, providers, scopes
 from userpools.oauth2.codes import HOSTED_SOURCE, issue_code
 from userpools.oauth2.errors import (
     InvalidRequest,
@@ -111,7 +112,13 @@ class Decision:
 
 
 async def pool_client(ctx: Context, site: Site, client_id: str) -> dict[str, Any]:
-    """The app client ``client_id`` of the domain's pool; PageError when there is none."""
+    """The app client ``client_id`` of the domain's pool (or the client a CIMD URL stands for); PageError
+    when there is none."""
+    if cimd.is_metadata_url(client_id):
+        try:
+            return await cimd.resolve(ctx, site.pool_id, client_id)
+        except cimd.MetadataError as exc:
+            raise PageError("invalid_client", str(exc)) from None
     client = await ctx.uow.clients.find(client_id) if client_id else None
     if client is None or client["UserPoolId"] != site.pool_id:
         raise PageError("invalid_client", "The app client does not exist in this user pool (client_id).")
@@ -157,6 +164,8 @@ async def _checked(
     if prompt - PROMPTS or ("none" in prompt and len(prompt) > 1):
         raise InvalidRequest("prompt must be none, or any of login, select_account and consent.")
     challenge, method = _pkce(params) if response_type == "code" else (None, None)
+    if "CIMDClientId" in client and response_type == "code" and method != "S256":
+        raise InvalidRequest("A client identified by a metadata document must use PKCE with S256.")
     return AuthorizeRequest(
         client=client,
         response_type=response_type,

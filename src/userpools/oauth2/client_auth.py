@@ -4,7 +4,8 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html: a
 authenticates with HTTP Basic (``client_secret_basic``: base64 of ``client_id:client_secret``, each
 form-encoded) or with ``client_id`` and ``client_secret`` in the form (``client_secret_post``), never
 both; a public client just names itself with ``client_id``. The client must belong to the domain's
-pool. Secrets are compared in constant time against each live secret (two during rotation).
+pool. A client_id that is an https URL is a public client described by its metadata document
+(``oauth2.cimd``). Secrets are compared in constant time against each live secret (two during rotation).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from userpools.oauth2 import cimd
 from userpools.oauth2.errors import InvalidClient, InvalidRequest
 from userpools.oauth2.sites import Site
 from userpools.operations.context import Context
@@ -67,6 +69,8 @@ async def authenticate(
         client_id, secret = form.get("client_id") or "", form.get("client_secret") or None
     if not client_id:
         raise InvalidRequest("client_id is required.")
+    if cimd.is_metadata_url(client_id):
+        return await _metadata_client(ctx, site, client_id, secret)
     client = await ctx.uow.clients.find(client_id)
     if client is None or client["UserPoolId"] != site.pool_id:
         raise InvalidClient(FAILED)
@@ -78,3 +82,14 @@ async def authenticate(
     if not secret or not any(hmac.compare_digest(s.encode(), secret.encode()) for s in secrets):
         raise InvalidClient(FAILED)
     return AuthenticatedClient(client, confidential=True)
+
+
+async def _metadata_client(ctx: Context, site: Site, url: str, secret: str | None) -> AuthenticatedClient:
+    if secret:
+        raise InvalidClient(
+            "A client identified by a metadata document is a public client: it sends no secret."
+        )
+    try:
+        return AuthenticatedClient(await cimd.resolve(ctx, site.pool_id, url), confidential=False)
+    except cimd.MetadataError as exc:
+        raise InvalidClient(str(exc)) from None

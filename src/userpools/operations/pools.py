@@ -5,6 +5,7 @@ Implements the pages of the same names in the Amazon Cognito user pools API refe
 (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/). Defaults and validation rules
 live in ``domain.pool_config`` / ``domain.pool_schema`` / ``domain.pool_mfa``.
 
+A pool also answers signed calls in the regions of its replicas (``operations.replicas``).
 Known differences: ListUserPools lists the pools of the caller's region in pool-id order (Cognito's order is
 unspecified); ``Status`` ("no longer used") is never reported; a pool of another served region is still found
 by id through the unsigned operations other modules run.
@@ -43,7 +44,11 @@ async def load_pool(ctx: Context, pool_id: str) -> dict[str, Any]:
 
 
 def pool_arn(ctx: Context, pool_id: str) -> str:
-    region = pool_id.partition("_")[0]
+    return region_arn(ctx, pool_id, pool_id.partition("_")[0])
+
+
+def region_arn(ctx: Context, pool_id: str, region: str) -> str:
+    """The pool's ARN in ``region``: its primary region's, or a replica's (docs/replicas.md)."""
     return f"arn:aws:cognito-idp:{region}:{ctx.settings.account_id}:userpool/{pool_id}"
 
 
@@ -68,6 +73,8 @@ async def describe_pool(ctx: Context, pool_id: str) -> dict[str, Any]:
     pool = await load_pool(ctx, pool_id)
     pool["EstimatedNumberOfUsers"] = await ctx.uow.pools.count_users(pool_id)
     pool.update(await ctx.uow.pools.domains_of(pool_id))
+    if ctx.region != pool_id.partition("_")[0] and await ctx.uow.replicas.get(pool_id, ctx.region):
+        pool["Arn"] = region_arn(ctx, pool_id, ctx.region)  # described through its replica
     members = _pool_members()
     return {k: v for k, v in pool.items() if k in members}
 
@@ -114,13 +121,18 @@ async def delete_user_pool(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListUserPools", write=False)
 async def list_user_pools(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    """The caller's region's pools, keyset-paged by pool id (NextToken = the last id of the page)."""
+    """The caller's region's pools and the pools replicated to it, keyset-paged by pool id (NextToken = the
+    last id of the page)."""
     limit = req["MaxResults"]
     prefix = f"{ctx.region}_"
     after = decode_token(req.get("NextToken"))
-    if after is not None and (not isinstance(after, str) or not after.startswith(prefix)):
+    # A token is the last pool id of a page: one of this region, or one replicated to it.
+    if after is not None and (
+        not isinstance(after, str)
+        or not (after.startswith(prefix) or await ctx.uow.replicas.get(after, ctx.region))
+    ):
         raise InvalidParameterException("Invalid pagination token.")
-    page = await ctx.uow.pools.page(after, limit + 1, prefix=prefix)
+    page = await ctx.uow.pools.page(after, limit + 1, prefix=prefix, replica_region=ctx.region)
     out: dict[str, Any] = {"UserPools": [_summary(p) for p in page[:limit]]}
     if len(page) > limit:
         out["NextToken"] = encode_token(page[limit - 1]["Id"])

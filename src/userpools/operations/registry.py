@@ -49,6 +49,8 @@ FAMILIES = (
     "log_delivery",
     "exchange",
     "sessions",
+    "cimd",
+    "replicas",
 )
 
 

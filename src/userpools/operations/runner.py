@@ -8,6 +8,7 @@ from typing import Any
 from userpools.errors import CodeDeliveryFailureException, ServiceError
 from userpools.operations.context import Context, Services
 from userpools.operations.registry import Operation
+from userpools.operations.replicas import admit
 from userpools.store.database import Database
 
 log = logging.getLogger("userpools")
@@ -19,11 +20,20 @@ class Runner:
         self.database = database
 
     async def run(
-        self, op: Operation, params: dict[str, Any], request_id: str, region: str, source_ip: str = ""
+        self,
+        op: Operation,
+        params: dict[str, Any],
+        request_id: str,
+        region: str,
+        source_ip: str = "",
+        replica_of: str | None = None,
     ) -> dict[str, Any]:
+        """``replica_of``: the pool of another region the caller reaches through its replica in ``region``."""
         async with self.database.unit_of_work(op.write) as uow:
             ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
             try:
+                if replica_of is not None:
+                    await admit(ctx, op, replica_of)
                 result = await op.handler(ctx, params)
             except ServiceError as exc:
                 if exc is not ctx.committed_failure:

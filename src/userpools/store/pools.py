@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.pool_cache import PoolCache
-from userpools.store.tables import domains, pools, users
+from userpools.store.tables import domains, pool_replicas, pools, users
 
 # Members kept in columns or computed on read, so never part of the stored JSON.
 _NOT_STORED = frozenset(
@@ -96,15 +96,22 @@ class PoolRepo:
         self._wrote(pool_id)
         await self.conn.execute(delete(pools).where(pools.c.id == pool_id))
 
-    async def page(self, after: str | None, limit: int, prefix: str | None = None) -> list[dict[str, Any]]:
-        """Pools by id after ``after``, at most ``limit``; only ids starting with ``prefix`` if given.
+    async def page(
+        self, after: str | None, limit: int, prefix: str | None = None, replica_region: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Pools by id after ``after``, at most ``limit``; only ids starting with ``prefix`` if given, and
+        then also the pools with a replica in ``replica_region``.
 
         The prefix is a range condition (``prefix <= id < prefix'``), so it pages on the primary key index.
         """
         query = select(pools)
         if prefix:
             upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            query = query.where(pools.c.id >= prefix, pools.c.id < upper)
+            in_region = (pools.c.id >= prefix) & (pools.c.id < upper)
+            if replica_region:
+                replicated = select(pool_replicas.c.pool_id).where(pool_replicas.c.region == replica_region)
+                in_region = in_region | pools.c.id.in_(replicated)
+            query = query.where(in_region)
         if after:
             query = query.where(pools.c.id > after)
         rows = (await self.conn.execute(query.order_by(pools.c.id).limit(limit))).all()

@@ -494,3 +494,45 @@ auth_events = Table(
     Column("feedback_date", Float),
     Index(None, "user_id", "created", "event_id"),
 )
+
+# Client ID Metadata Document (CIMD) policies: URL patterns that map external OAuth clients (an https URL
+# as client_id) to one app client of the pool. ``client_id`` is no foreign key: the policy outlives its
+# app client (Describe then omits ClientId, and the policy admits no one).
+cimd_policies = Table(
+    "cimd_policies",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("policy_id", String(64), primary_key=True),
+    Column("client_id", String(128), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("cache_duration", Integer, nullable=False),
+    Column("url_patterns", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+# The client metadata document URLs a policy has received, with the cached document (None: invalidated).
+cimd_urls = Table(
+    "cimd_urls",
+    metadata,
+    Column("pool_id", String(55), primary_key=True),
+    Column("policy_id", String(64), primary_key=True),
+    Column("url", String(256), primary_key=True),
+    Column("doc", JSON),
+    Column("cached", Float),
+    Column("expires", Float),
+    ForeignKeyConstraint(
+        ["pool_id", "policy_id"], ["cimd_policies.pool_id", "cimd_policies.policy_id"], ondelete="CASCADE"
+    ),
+)
+
+# Secondary regions of a pool (the primary is the region of its id). One store serves every region.
+pool_replicas = Table(
+    "pool_replicas",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("region", String(32), primary_key=True, index=True),
+    Column("status", String(16), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+)

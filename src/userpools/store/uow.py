@@ -12,6 +12,7 @@ from typing import Any
 
 from userpools.store.auth_state import AuthStateRepo
 from userpools.store.branding import BrandingRepo
+from userpools.store.cimd import CimdRepo
 from userpools.store.clients import ClientRepo
 from userpools.store.connection import Conn
 from userpools.store.devices import DeviceRepo
@@ -23,6 +24,7 @@ from userpools.store.passkeys import PasskeyRepo
 from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
+from userpools.store.replicas import ReplicaRepo
 from userpools.store.resource_servers import ResourceServerRepo
 from userpools.store.risk import RiskRepo
 from userpools.store.sessions import SessionRepo
@@ -117,3 +119,11 @@ class UnitOfWork:
     @cached_property
     def sessions(self) -> SessionRepo:
         return SessionRepo(self.conn)
+
+    @cached_property
+    def cimd(self) -> CimdRepo:
+        return CimdRepo(self.conn)
+
+    @cached_property
+    def replicas(self) -> ReplicaRepo:
+        return ReplicaRepo(self.conn)

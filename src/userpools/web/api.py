@@ -4,7 +4,7 @@ One server answers for a set of regions (``Settings.served_regions``). A signed 
 the region of its SigV4 credential scope; an unsigned caller (InitiateAuth, SignUp, ...) carries no
 region, so it gets the default one. Pools live in the region their id starts with: a pool id of a
 region the caller is not in is answered as a pool that does not exist, as Cognito's regional
-endpoints do.
+endpoints do, unless the pool has a replica in the caller's region (``operations.replicas.admit``).
 """
 
 from __future__ import annotations
@@ -108,8 +108,10 @@ class ApiEndpoint:
             region = self._served(auth.region) if auth else self.default_region
         params = validate(model.input_shape(name), decode_body(raw))
         seen.pool, seen.client = params.get("UserPoolId"), params.get("ClientId")
-        self._check_pool_region(params, region, signed)
-        return encode(await self.runner.run(op, params, seen.request_id, region, source_ip))
+        replicated = self._check_pool_region(params, region, signed)
+        return encode(
+            await self.runner.run(op, params, seen.request_id, region, source_ip, replica_of=replicated)
+        )
 
     def _served(self, region: str) -> str:
         if region not in self.regions:
@@ -120,14 +122,17 @@ class ApiEndpoint:
             )
         return region
 
-    def _check_pool_region(self, params: dict[str, Any], region: str, signed: bool) -> None:
+    def _check_pool_region(self, params: dict[str, Any], region: str, signed: bool) -> str | None:
+        """The pool id when a signed call reaches it through a replica in its own region (the runner
+        checks that replica), None when the pool is the caller region's own or the call unsigned."""
         pool_id = params.get("UserPoolId")
         if not isinstance(pool_id, str):
-            return
+            return None
         prefix = pool_id.partition("_")[0]
-        # A signed call reaches one regional endpoint; an unsigned one may name any served region.
-        if (prefix != region) if signed else (prefix not in self.regions):
+        if prefix not in self.regions:
             raise pool_not_found(pool_id)
+        # A signed call reaches one regional endpoint; an unsigned one may name any served region.
+        return pool_id if signed and prefix != region else None
 
 
 async def _read_body(request: Request) -> bytes | SerializationException:

@@ -16,9 +16,11 @@ from starlette.responses import Response
 from userpools.oauth2 import authorize as authz
 from userpools.oauth2 import discovery, federated, logout, revoke, token, userinfo
 from userpools.oauth2.client_auth import basic_credentials
+from userpools.oauth2.errors import InvalidClient, PageError
 from userpools.oauth2.session import SESSION_COOKIE, HostedSession, open_session
 from userpools.operations.context import Context
 from userpools.web.hosted.browser_binding import set_binding
+from userpools.web.hosted.cimd import warm
 from userpools.web.hosted.place import Place, form, query, run, services_of
 from userpools.web.hosted.responses import NO_STORE, api_handler, json, page_handler, redirect
 
@@ -40,6 +42,7 @@ def login_redirect(place: Place, params: dict[str, str]) -> Response:
 async def authorize(request: Request, place: Place) -> Response:
     params = query(request)
     session = session_of(request, place)
+    await warm(request, place, params.get("client_id"), lambda message: PageError("invalid_client", message))
     if params.get("identity_provider") or params.get("idp_identifier"):  # no network I/O while writing
         await run(request, place, lambda ctx: federated.prepare(ctx, place.site, params), write=False)
 
@@ -60,6 +63,8 @@ async def authorize(request: Request, place: Place) -> Response:
 async def token_endpoint(request: Request, place: Place) -> Response:
     basic = basic_credentials(request.headers.get("authorization"))
     fields = await form(request)
+    client_id = fields.get("client_id") or (basic.client_id if basic else None)
+    await warm(request, place, client_id, InvalidClient)
     body = await run(request, place, lambda ctx: token.token(ctx, place.site, fields, basic))
     return json(body)
 

@@ -31,6 +31,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pools")),
     )
     op.create_table(
+        "cimd_policies",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("policy_id", sa.String(length=64), nullable=False),
+        sa.Column("client_id", sa.String(length=128), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("cache_duration", sa.Integer(), nullable=False),
+        sa.Column("url_patterns", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_cimd_policies_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "policy_id", name=op.f("pk_cimd_policies")),
+    )
+    op.create_table(
         "clients",
         sa.Column("client_id", sa.String(length=128), nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -90,6 +105,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("pool_id", "name", name=op.f("pk_identity_providers")),
     )
+    op.create_table(
+        "pool_replicas",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("region", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_pool_replicas_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "region", name=op.f("pk_pool_replicas")),
+    )
+    op.create_index(op.f("ix_pool_replicas_region"), "pool_replicas", ["region"], unique=False)
     op.create_table(
         "resource_servers",
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -311,6 +339,22 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_auth_failures_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_auth_failures")),
+    )
+    op.create_table(
+        "cimd_urls",
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("policy_id", sa.String(length=64), nullable=False),
+        sa.Column("url", sa.String(length=256), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=True),
+        sa.Column("cached", sa.Float(), nullable=True),
+        sa.Column("expires", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id", "policy_id"],
+            ["cimd_policies.pool_id", "cimd_policies.policy_id"],
+            name=op.f("fk_cimd_urls_pool_id_cimd_policies"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("pool_id", "policy_id", "url", name=op.f("pk_cimd_urls")),
     )
     op.create_table(
         "client_secrets",
