@@ -61,7 +61,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         federation=FederationClients.for_settings(settings),
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, clock)
     runner = Runner(services, database)
     api = ApiEndpoint(
         table(), runner, SigV4Verifier(settings.auth_mode, settings.access_keys), settings.region

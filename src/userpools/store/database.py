@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from userpools.ports import Clock, SystemClock
 from userpools.store import pg, pg_stats
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
@@ -36,8 +37,9 @@ class Database:
     """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL on asyncpg
     (store/pg.py)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, clock: Clock | None = None) -> None:
         self.url = url
+        self.clock = clock or SystemClock()  # stamps the change journal (store/journal.py)
         self.is_sqlite = url.startswith("sqlite")
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
@@ -80,7 +82,9 @@ class Database:
         if self._reader is None or self._reader.invalidated or self._reader.closed:
             assert self._sync is not None
             self._reader = self._sync.connect().execution_options(userpools_begin="")
-        return UnitOfWork(SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache)
+        return UnitOfWork(
+            SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache, self.clock
+        )
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -114,8 +118,9 @@ class Database:
             with self._sync.connect() as raw:
                 conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE")
                 with conn.begin():
-                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache)
+                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache, self.clock)
                     yield uow
+                    await uow.flush()
             for hook in uow.on_commit:
                 hook()
             return
@@ -124,11 +129,12 @@ class Database:
         async with self._pg.acquire() as raw:
             if not write:
                 # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
+                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect, clock=self.clock)
                 return
             async with raw.transaction():
-                uow = UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
+                uow = UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect, clock=self.clock)
                 yield uow
+                await uow.flush()
         for hook in uow.on_commit:
             hook()
 
