@@ -43,6 +43,7 @@ FAMILIES = (
     "devices",
     "user_links",
     "pitr",
+    "quotas",
 )
 
 

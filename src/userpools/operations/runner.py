@@ -7,6 +7,7 @@ from typing import Any
 
 from userpools.errors import CodeDeliveryFailureException, ServiceError
 from userpools.operations.context import Context, Services
+from userpools.operations.quotas import Throttle
 from userpools.operations.registry import Operation
 from userpools.store.database import Database
 
@@ -17,10 +18,14 @@ class Runner:
     def __init__(self, services: Services, database: Database) -> None:
         self.services = services
         self.database = database
+        # Request-rate quotas (operations/quotas.py): None when off, so nothing is counted.
+        self.throttle = Throttle(services, database) if services.settings.quotas == "on" else None
 
     async def run(
         self, op: Operation, params: dict[str, Any], request_id: str, region: str
     ) -> dict[str, Any]:
+        if self.throttle is not None:
+            await self.throttle.admit(op.name, region)
         async with self.database.unit_of_work(op.write) as uow:
             ctx = Context(self.services, uow, request_id, region)
             try:
