@@ -28,12 +28,34 @@ PAUSING = ("PREVIEW_GENERATING", "PREVIEW_GENERATED", "RESTORING")
 PREVIEW_LIFETIME = 24 * 3600.0  # InitiatePointInTimeRecovery: the preview expires after 24 hours
 
 _INSERT = insert(pool_journal)
-_PAUSED = select(
-    exists().where(
-        pool_recoveries.c.pool_id == bindparam("pool_id"),
-        pool_recoveries.c.status.in_(PAUSING),
-        or_(pool_recoveries.c.status == "RESTORING", pool_recoveries.c.created > bindparam("since")),
+_PAUSING = exists().where(
+    pool_recoveries.c.pool_id == bindparam("pool_id"),
+    # Spelled out rather than IN (...): an expanding IN is re-rendered on every execution.
+    or_(
+        pool_recoveries.c.status == "RESTORING",
+        and_(
+            or_(*(pool_recoveries.c.status == s for s in PAUSING if s != "RESTORING")),
+            pool_recoveries.c.created > bindparam("since"),
+        ),
+    ),
+)
+_PAUSED = select(_PAUSING)
+# The usual flush, one image: inserted only if no recovery pauses the pool, in the same statement, so
+# the check costs no round trip of its own (no row back: paused).
+_J = pool_journal.c
+_INSERT_UNLESS_PAUSED = (
+    insert(pool_journal)
+    .from_select(
+        ["pool_id", "at", "kind", "key", "doc"],
+        select(
+            bindparam("pool_id", type_=_J.pool_id.type),
+            bindparam("at", type_=_J.at.type),
+            bindparam("kind", type_=_J.kind.type),
+            bindparam("key", type_=_J.key.type),
+            bindparam("doc", type_=_J.doc.type),
+        ).where(~_PAUSING),
     )
+    .returning(_J.seq)
 )
 _OWNER = select(users.c.pool_id, users.c.sub).where(users.c.id == bindparam("id"))
 
@@ -70,19 +92,28 @@ class Journal:
         if not self.entries:
             return
         now = self.clock.now()
-        if not self.bypass:
-            for pool_id in {pool for pool, _, _ in self.entries}:
-                if await paused(self.conn, pool_id, now):
-                    raise ConcurrentModificationException(
-                        f"User pool {pool_id} has a point-in-time recovery in progress; "
-                        "writes to its users and groups are paused until it ends."
-                    )
+        since = now - PREVIEW_LIFETIME
         rows = [
             {"pool_id": pool, "at": now, "kind": kind, "key": key, "doc": doc}
             for (pool, kind, key), doc in self.entries.items()
         ]
         self.entries = {}
+        if len(rows) == 1 and not self.bypass:
+            if (await self.conn.execute(_INSERT_UNLESS_PAUSED, {**rows[0], "since": since})).first() is None:
+                raise _paused_error(rows[0]["pool_id"])
+            return
+        if not self.bypass:
+            for pool_id in {row["pool_id"] for row in rows}:
+                if await paused(self.conn, pool_id, now):
+                    raise _paused_error(pool_id)
         await self.conn.execute(_INSERT, rows)
+
+
+def _paused_error(pool_id: str) -> ConcurrentModificationException:
+    return ConcurrentModificationException(
+        f"User pool {pool_id} has a point-in-time recovery in progress; "
+        "writes to its users and groups are paused until it ends."
+    )
 
 
 async def compact(conn: Conn, pool_id: str, cutoff: float) -> None:
