@@ -136,8 +136,8 @@ class Throttle:
             count = count + 1 if last == second else 1
             self.local[counter] = (second, count)
         else:
-            async with self.database.unit_of_work(False) as uow:  # no transaction: the upsert commits alone
-                count = await QuotaRepo(uow.conn, uow.dialect).hit(counter, second)
+            async with self.database.relaxed_connection() as conn:  # the upsert commits alone, unflushed
+                count = await QuotaRepo(conn, "postgresql").hit(counter, second)
         if count > limit:
             raise TooManyRequestsException(
                 f"Rate exceeded for the {category} category ({limit} requests per second)."

@@ -44,6 +44,7 @@ class Database:
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
         self._pg: asyncpg.Pool | None = None
+        self._relaxed: asyncpg.Pool | None = None  # see relaxed_connection
         self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
         self._reader: Connection | None = None
         # Only a store this process owns alone may cache pools (see store/pool_cache.py).
@@ -92,10 +93,27 @@ class Database:
             self._reader = None
         if self._sync is not None:
             self._sync.dispose()
+        if self._relaxed is not None:
+            await self._relaxed.close()
+            self._relaxed = None
         if self._pg is not None:
             await self.analyzer.close()
             await self._pg.close()
             self._pg = None
+
+    @asynccontextmanager
+    async def relaxed_connection(self) -> AsyncIterator[pg.PgConnection]:
+        """PostgreSQL only: a connection whose commits don't wait for the WAL flush, outside any transaction.
+
+        For data that may lose its last moments in a crash (request-rate counters, operations/quotas.py):
+        a commit there cost a disk flush (~10 ms on a busy disk) on every counted request. Its own small
+        pool, so no other unit of work ever runs with synchronous_commit off.
+        """
+        if self._relaxed is None:
+            settings = {"synchronous_commit": "off"}
+            self._relaxed = await pg.create_pool(self.url, min_size=1, max_size=8, server_settings=settings)
+        async with self._relaxed.acquire() as raw:
+            yield pg.PgConnection(raw)
 
     def unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
