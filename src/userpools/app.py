@@ -69,7 +69,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, clock)
     runner = Runner(services, database)
     observer = Observer(services.metrics, settings.requests_logged)
     api = ApiEndpoint(

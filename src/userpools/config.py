@@ -78,6 +78,14 @@ class Settings:
     # Client ID Metadata Documents: fetch https://<loopback address>/... client_id URLs over plain http
     # (tests and local development only; every other client_id URL is fetched over https).
     cimd_loopback_http: bool = False
+    # Point-in-time recovery (docs/recovery.md): how long the change journal keeps history (days), and how
+    # far in the past a recovery point must be at least (seconds; Cognito: 15 minutes).
+    pitr_retention_days: int = 14
+    pitr_min_age: int = 900
+    # Request-rate quotas per API category (docs/quotas.md): "on" counts and throttles, "off" (the default)
+    # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
+    quotas: str = "off"
+    quota_max_rps: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -194,6 +202,10 @@ class Settings:
             raise ValueError(f"USERPOOLS_LOG_FORMAT must be text or json, not {self.log_format!r}")
         if self.email_sender not in ("console", "file", "smtp"):
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
+        if self.quotas not in ("on", "off"):
+            raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
+        if self.pitr_retention_days < 1:
+            raise ValueError("USERPOOLS_PITR_RETENTION_DAYS must be at least 1")
         if self.sms_sender not in ("console", "file"):
             raise ValueError(f"SMS sender must be console or file, not {self.sms_sender!r}")
         for region in self.served_regions:

@@ -51,6 +51,8 @@ FAMILIES = (
     "sessions",
     "cimd",
     "replicas",
+    "pitr",
+    "quotas",
 )
 
 

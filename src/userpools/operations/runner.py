@@ -7,6 +7,7 @@ from typing import Any
 
 from userpools.errors import CodeDeliveryFailureException, ServiceError
 from userpools.operations.context import Context, Services
+from userpools.operations.quotas import Throttle
 from userpools.operations.registry import Operation
 from userpools.operations.replicas import admit
 from userpools.store.database import Database
@@ -18,6 +19,8 @@ class Runner:
     def __init__(self, services: Services, database: Database) -> None:
         self.services = services
         self.database = database
+        # Request-rate quotas (operations/quotas.py): None when off, so nothing is counted.
+        self.throttle = Throttle(services, database) if services.settings.quotas == "on" else None
 
     async def run(
         self,
@@ -29,6 +32,8 @@ class Runner:
         replica_of: str | None = None,
     ) -> dict[str, Any]:
         """``replica_of``: the pool of another region the caller reaches through its replica in ``region``."""
+        if self.throttle is not None:
+            await self.throttle.admit(op.name, region)
         async with self.database.unit_of_work(op.write) as uow:
             ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
             try:

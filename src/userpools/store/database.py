@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import Select
 
+from userpools.ports import Clock, SystemClock
 from userpools.store import migrate, pg, pg_stats
 from userpools.store.connection import SyncConnection
 from userpools.store.migrate import upgrade
@@ -39,12 +40,14 @@ class Database:
     """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL on asyncpg
     (store/pg.py)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, clock: Clock | None = None) -> None:
         self.url = url
+        self.clock = clock or SystemClock()  # stamps the change journal (store/journal.py)
         self.is_sqlite = url.startswith("sqlite")
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
         self._pg: asyncpg.Pool | None = None
+        self._relaxed: asyncpg.Pool | None = None  # see relaxed_connection
         self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
         self._reader: Connection | None = None
         # Only a store this process owns alone may cache pools (see store/pool_cache.py).
@@ -95,7 +98,9 @@ class Database:
         if self._reader is None or self._reader.invalidated or self._reader.closed:
             assert self._sync is not None
             self._reader = self._sync.connect().execution_options(userpools_begin="")
-        return UnitOfWork(SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache)
+        return UnitOfWork(
+            SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache, self.clock
+        )
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -103,10 +108,27 @@ class Database:
             self._reader = None
         if self._sync is not None:
             self._sync.dispose()
+        if self._relaxed is not None:
+            await self._relaxed.close()
+            self._relaxed = None
         if self._pg is not None:
             await self.analyzer.close()
             await self._pg.close()
             self._pg = None
+
+    @asynccontextmanager
+    async def relaxed_connection(self) -> AsyncIterator[pg.PgConnection]:
+        """PostgreSQL only: a connection whose commits don't wait for the WAL flush, outside any transaction.
+
+        For data that may lose its last moments in a crash (request-rate counters, operations/quotas.py):
+        a commit there cost a disk flush (~10 ms on a busy disk) on every counted request. Its own small
+        pool, so no other unit of work ever runs with synchronous_commit off.
+        """
+        if self._relaxed is None:
+            settings = {"synchronous_commit": "off"}
+            self._relaxed = await pg.create_pool(self.url, min_size=1, max_size=8, server_settings=settings)
+        async with self._relaxed.acquire() as raw:
+            yield pg.PgConnection(raw)
 
     def unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
@@ -129,8 +151,9 @@ class Database:
             with self._sync.connect() as raw:
                 conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE")
                 with conn.begin():
-                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache)
+                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache, self.clock)
                     yield uow
+                    await uow.flush()
             for hook in uow.on_commit:
                 hook()
             return
@@ -139,12 +162,13 @@ class Database:
         async with self._pg.acquire() as raw:
             if not write:
                 # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
+                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect, clock=self.clock)
                 return
             unit = pg.PgConnection(raw, self.analyzer, lazy=True)
-            uow = UnitOfWork(unit, self.dialect)
+            uow = UnitOfWork(unit, self.dialect, clock=self.clock)
             try:
                 yield uow
+                await uow.flush()
                 await unit.finish()
             except BaseException:
                 await unit.abort()

@@ -13,6 +13,7 @@ from sqlalchemy import Integer, Row, Select, and_, bindparam, delete, exists, fu
 from sqlalchemy.exc import IntegrityError
 
 from userpools.store.connection import Conn
+from userpools.store.journal import Journal
 from userpools.store.tables import groups, user_groups
 
 # Group columns and the wire (``GroupType``) member each one becomes.
@@ -25,6 +26,8 @@ _WIRE = (
     ("modified", "LastModifiedDate"),
     ("created", "CreationDate"),
 )
+# Columns of a group's journal image (store/journal.py), besides its pool and name.
+GROUP_IMAGE = ("description", "role_arn", "precedence", "created", "modified")
 # Request members UpdateGroup may change, and their columns.
 _UPDATABLE = {"Description": "description", "RoleArn": "role_arn", "Precedence": "precedence"}
 
@@ -33,6 +36,11 @@ def group_type(row: Row[Any]) -> dict[str, Any]:
     """The wire ``GroupType`` of a ``groups`` row; members that are not set are omitted."""
     mapping = row._mapping
     return {wire: mapping[col] for col, wire in _WIRE if mapping[col] is not None}
+
+
+def member_key(sub: str, group: str) -> str:
+    """A membership's journal key: the user's sub (36 characters), "/", the group name."""
+    return f"{sub}/{group}"
 
 
 def _token_order(group: dict[str, Any]) -> tuple[bool, int, str]:
@@ -62,8 +70,11 @@ POOL_HAS_GROUPS = "pool-has-groups"  # read_ahead key: whether a pool had any gr
 
 
 class GroupRepo:
-    def __init__(self, conn: Conn, read_ahead: dict[tuple[str, str], Any] | None = None) -> None:
+    def __init__(
+        self, conn: Conn, journal: Journal, read_ahead: dict[tuple[str, str], Any] | None = None
+    ) -> None:
         self.conn = conn
+        self.journal = journal
         self.read_ahead = read_ahead if read_ahead is not None else {}
 
     # Groups.
@@ -98,6 +109,7 @@ class GroupRepo:
             if await self._group_exists(pool_id, name):
                 return False
             raise
+        self.journal.record(pool_id, "group", name, {k: values[k] for k in GROUP_IMAGE})
         return True
 
     async def get(self, pool_id: str, name: str) -> dict[str, Any] | None:
@@ -114,9 +126,10 @@ class GroupRepo:
         """Sets the given members (``Description``, ``RoleArn``, ``Precedence``); others stay as they are."""
         values: dict[str, Any] = {_UPDATABLE[k]: v for k, v in changes.items() if k in _UPDATABLE}
         values["modified"] = now
-        await self.conn.execute(
-            update(groups).where(groups.c.pool_id == pool_id, groups.c.name == name).values(**values)
-        )
+        statement = update(groups).where(groups.c.pool_id == pool_id, groups.c.name == name).values(**values)
+        row = (await self.conn.execute(statement.returning(*(groups.c[k] for k in GROUP_IMAGE)))).first()
+        if row is not None:
+            self.journal.record(pool_id, "group", name, {k: row._mapping[k] for k in GROUP_IMAGE})
 
     async def delete(self, pool_id: str, name: str) -> None:
         """Deletes the group and every membership in it."""
@@ -125,6 +138,7 @@ class GroupRepo:
             delete(user_groups).where(user_groups.c.pool_id == pool_id, user_groups.c.group_name == name)
         )
         await self.conn.execute(delete(groups).where(groups.c.pool_id == pool_id, groups.c.name == name))
+        self.journal.record(pool_id, "group", name, None)
 
     async def page(self, pool_id: str, after: str | None, limit: int) -> list[dict[str, Any]]:
         """Groups of the pool ordered by name, starting after the name ``after``."""
@@ -154,12 +168,19 @@ class GroupRepo:
             if await self.is_member(name, user_id):
                 return False
             raise
+        await self._journal_member(user_id, name, True)
         return True
 
     async def remove_member(self, name: str, user_id: int) -> None:
         await self.conn.execute(
             delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group_name == name)
         )
+        await self._journal_member(user_id, name, False)
+
+    async def _journal_member(self, user_id: int, name: str, member: bool) -> None:
+        owner = await self.journal.owner(user_id)
+        if owner is not None:
+            self.journal.record(owner[0], "member", member_key(owner[1], name), {} if member else None)
 
     async def is_member(self, name: str, user_id: int) -> bool:
         query = select(exists().where(user_groups.c.user_id == user_id, user_groups.c.group_name == name))

@@ -306,12 +306,14 @@ async def _no_reset(_conn: asyncpg.Connection) -> None:
     """Every unit of work ends in its own COMMIT or ROLLBACK, so the pool's reset round trip is not needed."""
 
 
-async def create_pool(url: str, min_size: int = 2, max_size: int = 24) -> asyncpg.Pool:
+async def create_pool(
+    url: str, min_size: int = 2, max_size: int = 24, server_settings: dict[str, str] | None = None
+) -> asyncpg.Pool:
     """A pool sized for a busy node: 16 concurrent clients must not churn connections."""
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     pool = await asyncpg.create_pool(
         dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_no_reset,
-        record_class=Row,
+        record_class=Row, server_settings=server_settings,
     )  # fmt: skip
     assert pool is not None
     return pool

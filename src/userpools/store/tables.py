@@ -536,3 +536,54 @@ pool_replicas = Table(
     Column("tags", JSON, nullable=False),
     Column("created", Float, nullable=False),
 )
+
+# Point-in-time recovery (store/journal.py, docs/recovery.md). After-images of a pool's user data, one row
+# per change: ``doc`` None means the entity was deleted. ``kind``: user (profile row, keyed by sub),
+# credential (the SRP verifier row, keyed by sub: as secret as user_credentials, read only by recovery),
+# group (keyed by name), member (keyed by "<sub>/<group>"). Rows older than the retention window are
+# compacted to the latest one per entity, so the state at any time inside the window stays known.
+pool_journal = Table(
+    "pool_journal",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(200).with_variant(String(200, collation="C"), "postgresql"), nullable=False),
+    Column("doc", JSON(none_as_null=True)),
+    Index(None, "pool_id", "at"),
+    Index(None, "pool_id", "kind", "key", "seq"),
+)
+
+pool_recoveries = Table(
+    "pool_recoveries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(48), nullable=False),
+    Column("restore_at", Float, nullable=False),
+    Column("trigger_at", Float, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("finished", Float),
+    Column("preview", JSON),
+    Index(None, "pool_id", "created"),
+    Index(None, "status"),
+)
+
+# Request-rate quotas (operations/quotas.py, docs/quotas.md): the provisioned value per API category, and
+# on PostgreSQL the fixed one-second windows every node counts in.
+provisioned_limits = Table(
+    "provisioned_limits",
+    metadata,
+    Column("category", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+
+quota_windows = Table(
+    "quota_windows",
+    metadata,
+    Column("category", String(64), primary_key=True),
+    Column("second", Integer, primary_key=True),
+    Column("count", Integer, nullable=False),
+)

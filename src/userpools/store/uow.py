@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from userpools.ports import Clock, SystemClock
 from userpools.store.auth_state import AuthStateRepo
 from userpools.store.branding import BrandingRepo
 from userpools.store.cimd import CimdRepo
@@ -19,10 +20,12 @@ from userpools.store.devices import DeviceRepo
 from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
+from userpools.store.journal import Journal
 from userpools.store.oauth_codes import OAuthCodeRepo
 from userpools.store.passkeys import PasskeyRepo
 from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
+from userpools.store.recoveries import RecoveryRepo
 from userpools.store.refresh_tokens import RefreshTokenRepo
 from userpools.store.replicas import ReplicaRepo
 from userpools.store.resource_servers import ResourceServerRepo
@@ -36,10 +39,13 @@ from userpools.store.users import UserRepo
 
 
 class UnitOfWork:
-    def __init__(self, conn: Conn, dialect: str, pool_cache: PoolCache | None = None) -> None:
+    def __init__(
+        self, conn: Conn, dialect: str, pool_cache: PoolCache | None = None, clock: Clock | None = None
+    ) -> None:
         self.conn = conn
         self.dialect = dialect
         self.pool_cache = pool_cache
+        self.clock = clock or SystemClock()
         self.on_commit: list[Callable[[], None]] = []  # run by Database right after the commit
         # What one repository's query read for another, to save that one's round trip (see with_pool).
         self.read_ahead: dict[tuple[str, str], Any] = {}
@@ -53,8 +59,17 @@ class UnitOfWork:
         return ClientRepo(self.conn, self.read_ahead)
 
     @cached_property
+    def journal(self) -> Journal:
+        return Journal(self.conn, self.clock)
+
+    async def flush(self) -> None:
+        """Writes what must go with the transaction (the change journal); Database runs it before COMMIT."""
+        if "journal" in self.__dict__:
+            await self.journal.flush()
+
+    @cached_property
     def users(self) -> UserRepo:
-        return UserRepo(self.conn)
+        return UserRepo(self.conn, self.journal)
 
     @cached_property
     def auth(self) -> AuthStateRepo:
@@ -62,7 +77,7 @@ class UnitOfWork:
 
     @cached_property
     def groups(self) -> GroupRepo:
-        return GroupRepo(self.conn, self.read_ahead)
+        return GroupRepo(self.conn, self.journal, self.read_ahead)
 
     @cached_property
     def resource_servers(self) -> ResourceServerRepo:
@@ -103,6 +118,10 @@ class UnitOfWork:
     @cached_property
     def devices(self) -> DeviceRepo:
         return DeviceRepo(self.conn)
+
+    @cached_property
+    def recoveries(self) -> RecoveryRepo:
+        return RecoveryRepo(self.conn)
 
     @cached_property
     def oauth_codes(self) -> OAuthCodeRepo:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from userpools.domain.user import User
 from userpools.store.connection import Conn
+from userpools.store.journal import Journal
 from userpools.store.tables import user_codes, user_credentials, users
 
 PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
@@ -28,7 +29,8 @@ _BY_ID = select(*PROFILE).where(users.c.id == bindparam("id"))
 _BY_IDS = select(*PROFILE).where(users.c.id.in_(bindparam("ids", expanding=True))).order_by(users.c.id)
 # Writes of every sign-up and user creation, likewise built once (values come as parameters).
 _INSERT = insert(users).returning(users.c.id)
-_SAVE = update(users).where(users.c.id == bindparam("b_id"))
+_SAVE = update(users).where(users.c.id == bindparam("b_id")).returning(users.c.username_key)
+_DELETE = delete(users).where(users.c.id == bindparam("id")).returning(users.c.pool_id, users.c.sub)
 _READ_VERIFIER = select(user_credentials).where(user_credentials.c.user_id == bindparam("user_id"))
 _INSERT_VERIFIER = insert(user_credentials)
 _UPDATE_VERIFIER = update(user_credentials).where(user_credentials.c.user_id == bindparam("b_user_id"))
@@ -74,33 +76,44 @@ def user_from_row(row: Any) -> User:
     )
 
 
+def _image(user: User, username_key: str, index: dict[str, str | None]) -> dict[str, Any]:
+    """The journal's after-image of a profile: every column of its ``users`` row but the id and pool."""
+    return {
+        "username": user.username,
+        "username_key": username_key,
+        "sub": user.sub,
+        "status": user.status,
+        "enabled": user.enabled,
+        "created": user.created,
+        "modified": user.modified,
+        "attributes": user.attributes,
+        "settings": user.settings,
+        **index,
+    }
+
+
+def credential_image(values: dict[str, Any]) -> dict[str, Any]:
+    """The journal's copy of a verifier row: the same salted SRP verifier, no weaker than the original."""
+    return {k: values[k] for k in ("salt", "verifier", "temporary", "expires", "set_at", "history")}
+
+
 class UserRepo:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, journal: Journal) -> None:
         self.conn = conn
+        self.journal = journal
 
     # --- profiles -------------------------------------------------------------------------------
     async def insert(self, user: User, username_key: str, index: dict[str, str | None]) -> int:
         """Stores a new profile; ``index`` holds the derived ``f_*`` / ``alias_*`` columns."""
+        image = _image(user, username_key, index)
         try:
-            result = await self.conn.execute(
-                _INSERT,
-                {
-                    "pool_id": user.pool_id,
-                    "username": user.username,
-                    "username_key": username_key,
-                    "sub": user.sub,
-                    "status": user.status,
-                    "enabled": user.enabled,
-                    "created": user.created,
-                    "modified": user.modified,
-                    "attributes": user.attributes,
-                    "settings": user.settings,
-                    **index,
-                },
-            )
+            result = await self.conn.execute(_INSERT, {"pool_id": user.pool_id, **image})
         except IntegrityError as exc:
             raise DuplicateUser(str(exc.orig)) from exc
-        return int(result.scalar_one())
+        user_id = int(result.scalar_one())
+        self.journal.record(user.pool_id, "user", user.sub, image)
+        self.journal.know(user_id, user.pool_id, user.sub)
+        return user_id
 
     async def save(self, user: User, index: dict[str, str | None]) -> None:
         """Writes back a changed profile (status, enabled, attributes, settings, modified)."""
@@ -114,18 +127,26 @@ class UserRepo:
             **index,
         }
         try:
-            await self.conn.execute(_SAVE, values)
+            row = (await self.conn.execute(_SAVE, values)).first()
         except IntegrityError as exc:
             raise DuplicateUser(str(exc.orig)) from exc
+        if row is not None:  # the key comes back from the UPDATE itself: no read for the journal
+            self.journal.record(user.pool_id, "user", user.sub, _image(user, row.username_key, index))
 
     async def delete(self, user_id: int) -> None:
         for table in (user_codes, user_credentials):
             await self.conn.execute(delete(table).where(table.c.user_id == user_id))
-        await self.conn.execute(delete(users).where(users.c.id == user_id))
+        row = (await self.conn.execute(_DELETE, {"id": user_id})).first()
+        if row is not None:
+            self.journal.record(row.pool_id, "user", row.sub, None)
+            self.journal.record(row.pool_id, "credential", row.sub, None)
 
     async def _one(self, statement: Select[Any], params: dict[str, Any]) -> User | None:
         row = (await self.conn.execute(statement, params)).first()
-        return user_from_row(row) if row else None
+        if row is None:
+            return None
+        self.journal.know(row.id, row.pool_id, row.sub)
+        return user_from_row(row)
 
     async def by_username_key(self, pool_id: str, username_key: str) -> User | None:
         return await self._one(_BY_USERNAME, {"pool_id": pool_id, "key": username_key})
@@ -198,10 +219,14 @@ class UserRepo:
             "set_at": now,
         }
         if current is None:
-            await self.conn.execute(_INSERT_VERIFIER, {"user_id": user_id, "history": [], **values})
-            return
-        history = [[current.salt, current.verifier], *current.history][:keep_history]
-        await self.conn.execute(_UPDATE_VERIFIER, {"b_user_id": user_id, "history": history, **values})
+            values["history"] = []
+            await self.conn.execute(_INSERT_VERIFIER, {"user_id": user_id, **values})
+        else:
+            values["history"] = [[current.salt, current.verifier], *current.history][:keep_history]
+            await self.conn.execute(_UPDATE_VERIFIER, {"b_user_id": user_id, **values})
+        owner = await self.journal.owner(user_id)
+        if owner is not None:
+            self.journal.record(owner[0], "credential", owner[1], credential_image(values))
 
     # --- one-time codes (privileged) ------------------------------------------------------------
     async def put_code(self, user_id: int, purpose: str, code_hash: str, expires: float, now: float) -> None:

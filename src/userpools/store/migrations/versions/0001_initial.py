@@ -31,6 +31,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pools")),
     )
     op.create_table(
+        "provisioned_limits",
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.Column("modified", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("category", name=op.f("pk_provisioned_limits")),
+    )
+    op.create_table(
+        "quota_windows",
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("second", sa.Integer(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("category", "second", name=op.f("pk_quota_windows")),
+    )
+    op.create_table(
         "cimd_policies",
         sa.Column("pool_id", sa.String(length=55), nullable=False),
         sa.Column("policy_id", sa.String(length=64), nullable=False),
@@ -105,6 +119,49 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("pool_id", "name", name=op.f("pk_identity_providers")),
     )
+    op.create_table(
+        "pool_journal",
+        sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("at", sa.Float(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("doc", sa.JSON(none_as_null=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_pool_journal_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_pool_journal")),
+    )
+    op.create_index(op.f("ix_pool_journal_pool_id_at"), "pool_journal", ["pool_id", "at"], unique=False)
+    op.create_index(
+        op.f("ix_pool_journal_pool_id_kind_key_seq"),
+        "pool_journal",
+        ["pool_id", "kind", "key", "seq"],
+        unique=False,
+    )
+    op.create_table(
+        "pool_recoveries",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("status", sa.String(length=48), nullable=False),
+        sa.Column("restore_at", sa.Float(), nullable=False),
+        sa.Column("trigger_at", sa.Float(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("finished", sa.Float(), nullable=True),
+        sa.Column("preview", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_pool_recoveries_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pool_recoveries")),
+    )
+    op.create_index(
+        op.f("ix_pool_recoveries_pool_id_created"), "pool_recoveries", ["pool_id", "created"], unique=False
+    )
+    op.create_index(op.f("ix_pool_recoveries_status"), "pool_recoveries", ["status"], unique=False)
     op.create_table(
         "pool_replicas",
         sa.Column("pool_id", sa.String(length=55), nullable=False),
