@@ -34,9 +34,9 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "RespondToAuthChallenge (PASSWORD_VERIFIER)": (7, 6),
     "InitiateAuth (REFRESH_TOKEN_AUTH)": (3, 6),
     "GetUser": (2, 5),
-    "UpdateUserAttributes": (4, 4),
-    "SignUp": (9, 6),
-    "AdminCreateUser": (7, 3),
+    "UpdateUserAttributes": (5, 4),
+    "SignUp": (11, 6),
+    "AdminCreateUser": (9, 3),
     "AdminGetUser": (2, 2),
     "ListUsers (email filter)": (2, 2),
     "ListUsers (page of 60)": (2, 62),
@@ -108,11 +108,13 @@ async def _analyze(dsn: str, sent: list[tuple[str, tuple[Any, ...]]]) -> tuple[i
     try:
         await conn.set_type_codec("json", encoder=str, decoder=json.loads, schema="pg_catalog")
         rows, scans = 0, []
-        for sql, args in sent:
+        for sql, sent_args in sent:
             verb = sql.split(None, 1)[0].upper()
             if verb not in ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE"):
                 continue
             analyze = "ANALYZE, " if verb in ("SELECT", "WITH") else ""
+            # executemany: plan one row of the batch
+            args = tuple(sent_args[0]) if sent_args and isinstance(sent_args[0], tuple | list) else sent_args
             async with conn.transaction():  # plans only; never changes anything
                 [plan] = await conn.fetchval(f"EXPLAIN ({analyze}FORMAT JSON) {sql}", *args)
             if analyze:
