@@ -16,12 +16,13 @@ from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_m
 from userpools.federation.clients import FederationClients
 from userpools.oauth2 import federated
 from userpools.operations.context import Services
+from userpools.operations.import_runner import ImportScheduler
 from userpools.operations.registry import table
 from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import hosted, ui_images, wellknown
+from userpools.web import hosted, import_upload, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
 from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
 from userpools.web.hosted.dispatch import DomainHosts
@@ -51,6 +52,8 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     settings.check()
     clock = clock or SystemClock()
     random = random or SystemRandom()
+    database = Database(settings.database_url)
+    import_jobs = ImportScheduler(database, settings.import_batch_size)
     services = Services(
         settings=settings,
         clock=clock,
@@ -59,9 +62,10 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         sms=make_sender(settings.sms_sender, settings, clock),
         sealer=Sealer(master_key(settings), random),
         federation=FederationClients.for_settings(settings),
+        import_jobs=import_jobs,
     )
+    import_jobs.bind(services)
     federated.install()  # /oauth2/authorize sends users of external providers to them
-    database = Database(settings.database_url)
     runner = Runner(services, database)
     api = ApiEndpoint(
         table(), runner, SigV4Verifier(settings.auth_mode, settings.access_keys), settings.region
@@ -74,6 +78,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             from userpools.seed import apply_file
 
             await apply_file(settings.seed, services, database)
+        await import_jobs.start()  # resumes the import jobs a restart interrupted
         log.info(
             "userpools ready on %s (store: %s, auth: %s)",
             settings.base_url,
@@ -83,10 +88,11 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         try:
             yield
         finally:
+            await import_jobs.close()
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes, hosted.mount],
+        routes=[ui_images.route, import_upload.route, *wellknown.routes, hosted.mount],
         middleware=[
             # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
             Middleware(DomainHosts, settings=settings, database=database),

@@ -65,6 +65,8 @@ class Settings:
     # Federation: endpoints of the social providers (Google, Facebook, LoginWithAmazon, SignInWithApple)
     # in place of the real ones, for tests and air-gapped set-ups (see ``federation_overrides``).
     federation_endpoints: str = ""
+    # CSV user import jobs: users per batch (each batch is one transaction).
+    import_batch_size: int = 1000
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -177,6 +179,8 @@ class Settings:
         for region in self.served_regions:
             if not _REGION.fullmatch(region):
                 raise ValueError(f"{region!r} is not a region name (like us-east-1)")
+        if not 1 <= self.import_batch_size <= 100_000:
+            raise ValueError(f"USERPOOLS_IMPORT_BATCH_SIZE must be 1 to 100000, not {self.import_batch_size}")
         if self.auth_mode == "strict" and not self.access_keys:
             raise ValueError(
                 f"refusing to listen on {self.host} without access keys: set USERPOOLS_ACCESS_KEYS="

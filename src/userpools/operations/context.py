@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
@@ -14,6 +14,12 @@ from userpools.store.uow import UnitOfWork
 
 if TYPE_CHECKING:  # federation builds on operations; only the composition root (app.py) makes one
     from userpools.federation.clients import FederationClients
+
+
+class JobScheduler(Protocol):
+    """Runs started import jobs in the background (operations/import_runner.py)."""
+
+    def kick(self, job_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Services:
     sealer: Sealer
     # The OIDC relying party and SAML service provider, with their caches (None: no federated sign-in).
     federation: FederationClients | None = None
+    # Background runner of CSV user import jobs (None: jobs are only picked up by a node that has one).
+    import_jobs: JobScheduler | None = None
 
 
 @dataclass

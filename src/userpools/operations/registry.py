@@ -42,6 +42,7 @@ FAMILIES = (
     "mfa",
     "devices",
     "user_links",
+    "import_jobs",
 )
 
 

@@ -17,6 +17,7 @@ from userpools.store.devices import DeviceRepo
 from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
+from userpools.store.import_jobs import ImportJobRepo
 from userpools.store.oauth_codes import OAuthCodeRepo
 from userpools.store.pool_cache import PoolCache
 from userpools.store.pools import PoolRepo
@@ -92,3 +93,7 @@ class UnitOfWork:
     @cached_property
     def oauth_codes(self) -> OAuthCodeRepo:
         return OAuthCodeRepo(self.conn)
+
+    @cached_property
+    def import_jobs(self) -> ImportJobRepo:
+        return ImportJobRepo(self.conn)
