@@ -72,6 +72,9 @@ class ImportScheduler:
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.services: Services | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        # Cleared, it holds every job of this node before its next batch (tests observe a running job).
+        self.proceed = asyncio.Event()
+        self.proceed.set()
 
     def bind(self, services: Services) -> None:
         self.services = services
@@ -162,6 +165,7 @@ class ImportScheduler:
         )
         conflicts = 0
         while True:
+            await self.proceed.wait()
             try:
                 async with self.database.unit_of_work(True) as uow:
                     job = await uow.import_jobs.owned(job_id, self.owner)
