@@ -63,7 +63,8 @@ def main() -> None:
         print(
             f"{args.users} users ({len(data) / 1e6:.1f} MB) on {'PostgreSQL' if args.db else 'SQLite'}: "
             f"{state['Status']}, imported {state['ImportedUsers']}, skipped {state['SkippedUsers']}, "
-            f"failed {state['FailedUsers']}; upload {uploaded - began:.2f} s, import {done - uploaded:.2f} s, "
+            f"failed {state['FailedUsers']}; upload {uploaded - began:.2f} s, "
+            f"import {done - uploaded:.2f} s, "
             f"total {done - began:.2f} s; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
 

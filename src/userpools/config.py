@@ -67,6 +67,8 @@ class Settings:
     federation_endpoints: str = ""
     # CSV user import jobs: users per batch (each batch is one transaction).
     import_batch_size: int = 1000
+    # PostgreSQL: a running job whose node has not reported for this long is taken over by another node.
+    import_lease_seconds: int = 60
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -1,4 +1,4 @@
-"""CreateUserImportJob, the pre-signed upload URL, Start/Stop/Describe/ListUserImportJobs and the job's life."""
+"""CreateUserImportJob, the upload URL, Start/Stop/Describe/ListUserImportJobs and the life of a job."""
 
 from __future__ import annotations
 

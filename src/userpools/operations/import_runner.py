@@ -3,8 +3,8 @@
 State lives in the store (``store/import_jobs.py``): a node claims a started job (``owner``, kept alive by a
 ``heartbeat`` each batch), reads its file once and imports it in batches, each one transaction that inserts
 the batch's users (one executemany), its log lines and the job's counters and ``next_row``. A job whose
-node died is claimed again by a sweep (at once on SQLite, whose file one process owns; after ``LEASE_SECONDS``
-on PostgreSQL) and resumes after its last committed batch, so no row is imported twice.
+node died is claimed again by a sweep (at once on SQLite, whose file one process owns; after the lease,
+``import_lease_seconds``, on PostgreSQL) and resumes after its last committed batch, so no row is imported twice.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from userpools.store.uow import UnitOfWork
 
 log = logging.getLogger("userpools.import")
 
-LEASE_SECONDS = 60.0  # a PostgreSQL node's job is taken over once its heartbeat is this old
 SWEEP_SECONDS = 5.0
 MAX_CONFLICT_RETRIES = 5
 TOO_MANY = "Too many users have failed or been skipped during the import."
@@ -65,9 +64,10 @@ class _Batch:
 class ImportScheduler:
     """Starts, resumes and stops import jobs; ``kick`` is called once a StartUserImportJob commits."""
 
-    def __init__(self, database: Database, batch_size: int = 1000) -> None:
+    def __init__(self, database: Database, batch_size: int = 1000, lease: float = 60.0) -> None:
         self.database = database
         self.batch_size = batch_size
+        self.lease = lease
         self.owner = secrets.token_hex(8)
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.services: Services | None = None
@@ -99,7 +99,7 @@ class ImportScheduler:
 
     async def _sweep_forever(self) -> None:
         while True:
-            await asyncio.sleep(SWEEP_SECONDS)
+            await asyncio.sleep(min(SWEEP_SECONDS, self.lease / 2))
             try:
                 await self.sweep()
             except Exception:
@@ -112,7 +112,7 @@ class ImportScheduler:
 
     def _stale_before(self) -> float:
         # A SQLite file belongs to this process alone: a running job no task of ours runs is orphaned.
-        return self._now + 1 if self.database.is_sqlite else self._now - LEASE_SECONDS
+        return self._now + 1 if self.database.is_sqlite else self._now - self.lease
 
     async def sweep(self) -> None:
         """Expires jobs never started and resumes started ones no live node runs."""
@@ -277,7 +277,7 @@ class ImportScheduler:
             batch.imported += 1
 
     async def _complete(self, job_id: str, rows: int) -> None:
-        async with self.database.unit_of_work(False) as uow:
+        async with self.database.unit_of_work(True) as uow:
             job = await uow.import_jobs.owned(job_id, self.owner)
         if job is None:
             return

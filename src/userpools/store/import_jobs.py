@@ -99,7 +99,8 @@ class ImportJobRepo:
     async def owned(self, job_id: str, owner: str) -> dict[str, Any] | None:
         """The job row if ``owner`` still holds it (read at the start of each batch's transaction)."""
         query = select(import_jobs).where(import_jobs.c.job_id == job_id, import_jobs.c.owner == owner)
-        row = (await self.conn.execute(query)).first()
+        # Locked (PostgreSQL) so a node taking the job over waits for this batch to commit first.
+        row = (await self.conn.execute(query.with_for_update())).first()
         return _job(row) if row else None
 
     async def expire_created(self, before: float, now: float) -> int:
