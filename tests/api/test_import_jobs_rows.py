@@ -1,4 +1,4 @@
-"""The CSV rules of an import: the header, each row's required values and formats, unique names and aliases."""
+"""The CSV rules of an import: the header, each row's values and formats, unique names and aliases."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_row_rules(idp: Any, live: RunningServer) -> None:
         row(c, "ok3", **good, preferred_username="jq"),  # 12
         row(c, "ok4", **good, preferred_username="jq"),  # 13: preferred_username alias taken
         row(c, "bademail", **good, email="not-an-email"),  # 14
-        row(c, "ok@example.com", **good, email="okay@example.com"),  # 15: an email-shaped name in an email-alias pool
+        row(c, "ok@example.com", **good, email="okay@example.com"),  # 15: email-shaped name, email alias
         row(c, "ok5", **good, phone_number="+15555550100", phone_number_verified="true"),  # 16
     ]
     data = csv_of(c, rows) + b"too,few,values\n"  # 17

@@ -4,7 +4,8 @@ State lives in the store (``store/import_jobs.py``): a node claims a started job
 ``heartbeat`` each batch), reads its file once and imports it in batches, each one transaction that inserts
 the batch's users (one executemany), its log lines and the job's counters and ``next_row``. A job whose
 node died is claimed again by a sweep (at once on SQLite, whose file one process owns; after the lease,
-``import_lease_seconds``, on PostgreSQL) and resumes after its last committed batch, so no row is imported twice.
+``import_lease_seconds``, on PostgreSQL) and resumes after its last committed batch: no row is imported
+twice.
 """
 
 from __future__ import annotations
