@@ -15,10 +15,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from userpools.domain.attributes import check_writes, missing_required
+from userpools.domain.attributes import check_writes, schema_error
+from userpools.domain.schema import by_name, required_attributes
 from userpools.errors import InvalidParameterException
 
 USERNAME = "cognito:username"
@@ -52,6 +53,15 @@ class ImportRules:
     schema: tuple[dict[str, Any], ...]
     auto_verified: tuple[str, ...]
     mfa: str  # the pool's MfaConfiguration: OFF | ON | OPTIONAL
+    # Derived from ``schema`` once per job rather than once per row (see ``of``).
+    known: dict[str, dict[str, Any]] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, schema: Sequence[dict[str, Any]], auto_verified: Sequence[str], mfa: str) -> ImportRules:
+        return cls(
+            tuple(schema), tuple(auto_verified), mfa, by_name(schema), tuple(required_attributes(schema))
+        )
 
 
 def parse(data: bytes) -> CsvFile:
@@ -96,7 +106,7 @@ def row_user(
     """The username, attributes and SMS-MFA flag of one row; raises RowError with the reason."""
     if len(values) != len(header):
         raise RowError(f"The row has {len(values)} values; the header has {len(header)} columns.")
-    if sum(len(v) for v in values) > MAX_ROW_CHARS:
+    if sum(map(len, values)) > MAX_ROW_CHARS:
         raise RowError(f"The row is longer than {MAX_ROW_CHARS} characters.")
     given = {name: value.strip() for name, value in zip(header, values, strict=True)}
     username = given.pop(USERNAME, "")
@@ -109,8 +119,10 @@ def row_user(
     if attributes.get("birthdate"):
         attributes["birthdate"] = _birthdate(attributes["birthdate"])
     try:
-        attributes = check_writes(rules.schema, attributes, creating=True)
-        missing_required(rules.schema, attributes)
+        attributes = check_writes(rules.schema, attributes, creating=True, known=rules.known)
+        for name in rules.required:
+            if not attributes.get(name):
+                raise schema_error(name, "The attribute is required")
     except InvalidParameterException as exc:
         raise RowError(exc.message) from None
     _check_verified(rules, attributes)

@@ -161,8 +161,8 @@ class ImportScheduler:
 
     async def _batches(self, job_id: str, pool: dict[str, Any], csv: CsvFile) -> None:
         rules = rules_of(pool)
-        checks = ImportRules(
-            tuple(pool["SchemaAttributes"]), rules.auto_verified, pool.get("MfaConfiguration") or "OFF"
+        checks = ImportRules.of(
+            pool["SchemaAttributes"], rules.auto_verified, pool.get("MfaConfiguration") or "OFF"
         )
         conflicts = 0
         while True:
