@@ -150,7 +150,7 @@ class ImportScheduler:
             await self._finish(job_id, "Failed", "The user pool or the job's CSV file no longer exists.")
             return
         try:
-            csv = parse(data)
+            csv = await asyncio.to_thread(parse, data)  # up to 100 MB: off the event loop
             problem = header_problem(csv.header, csv_header(pool))
         except CsvFileError as exc:
             problem = str(exc)
