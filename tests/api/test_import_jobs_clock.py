@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pg_support import store_server
 from test_import_jobs_support import create, describe, email_pool, upload, users_csv, wait_for
 from test_users_support import error_of
 
+from pg_support import store_server
 from userpools.ports import FakeClock
 from userpools.testing import RunningServer
 
