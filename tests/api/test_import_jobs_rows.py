@@ -141,3 +141,30 @@ def test_username_attribute_pool_uses_the_email_as_name(idp: Any, live: RunningS
     user = idp.admin_get_user(UserPoolId=pool_id, Username="ann@example.com")
     assert attrs(user, "UserAttributes")["sub"] == user["Username"]
     assert _outcomes(live, job)[4] == ("SKIPPED", "The user already exists.")
+
+
+def test_custom_attributes_are_imported_and_checked(idp: Any, live: RunningServer) -> None:
+    pool_id = email_pool(
+        idp,
+        Schema=[
+            {
+                "Name": "level",
+                "AttributeDataType": "Number",
+                "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "9"},
+            },
+            {"Name": "vip", "AttributeDataType": "Boolean"},
+        ],
+    )
+    c = header(idp, pool_id)
+    assert "custom:level" in c and "custom:vip" in c
+    rows = [
+        row(c, "good", **{"custom:level": "3", "custom:vip": "TRUE"}),
+        row(c, "toohigh", **{"custom:level": "12"}),
+        row(c, "notbool", **{"custom:vip": "maybe"}),
+    ]
+    job = run_import(idp, pool_id, csv_of(c, rows))
+    assert (job["ImportedUsers"], job["FailedUsers"]) == (1, 2)
+    outcomes = _outcomes(live, job)
+    assert "custom:level" in outcomes[3][1] and "custom:vip" in outcomes[4][1]
+    values = attrs(idp.admin_get_user(UserPoolId=pool_id, Username="good"), "UserAttributes")
+    assert (values["custom:level"], values["custom:vip"]) == ("3", "true")
