@@ -14,12 +14,19 @@ def _outcomes(live: RunningServer, job: dict[str, Any]) -> dict[int, tuple[str, 
     return {line: (outcome, reason) for line, outcome, reason in job_log(live, job["JobId"])}
 
 
-def test_header_must_hold_exactly_the_pools_columns(idp: Any) -> None:
+def test_header_must_hold_exactly_the_pools_columns(idp: Any, live: RunningServer) -> None:
     pool_id = email_pool(idp)
     columns = header(idp, pool_id)
     missing = [c for c in columns if c != "locale"]
     job = run_import(idp, pool_id, csv_of(missing, [row(missing, "a")]))
     assert job["Status"] == "Failed" and "locale" in job["CompletionMessage"]
+    assert job_log(live, job["JobId"]) == [(1, "FAILED", job["CompletionMessage"])]
+    # A reason longer than CompletionMessage's 128 characters is in the log in full.
+    few = ["cognito:username", "cognito:mfa_enabled", "email", "email_verified"]
+    job = run_import(idp, pool_id, csv_of(few, [row(few, "a")]))
+    assert job["Status"] == "Failed" and f"userpools import-log {job['JobId']}" in job["CompletionMessage"]
+    [(line, outcome, reason)] = job_log(live, job["JobId"])
+    assert (line, outcome) == (1, "FAILED") and "given_name" in reason and "updated_at" in reason
     extra = [*columns, "shoe_size"]
     job = run_import(idp, pool_id, csv_of(extra, [row(extra, "a", shoe_size="9")]))
     assert job["Status"] == "Failed" and "shoe_size" in job["CompletionMessage"]

@@ -155,7 +155,13 @@ class ImportScheduler:
         except CsvFileError as exc:
             problem = str(exc)
         if problem is not None:
-            await self._finish(job_id, "Failed", problem[:128])
+            # The log keeps the whole reason (CompletionMessage holds 128 characters): line 1, the header.
+            short = (
+                problem
+                if len(problem) <= 128
+                else f"The CSV file can't be imported. See: userpools import-log {job_id}"
+            )
+            await self._finish(job_id, "Failed", short, {"line": 1, "outcome": "FAILED", "reason": problem})
             return
         await self._batches(job_id, pool, csv)
 
@@ -292,12 +298,16 @@ class ImportScheduler:
         else:
             await self._finish(job_id, "Succeeded", "Import Job Completed Successfully.")
 
-    async def _finish(self, job_id: str, status: str, message: str | None) -> None:
+    async def _finish(
+        self, job_id: str, status: str, message: str | None, log_line: dict[str, Any] | None = None
+    ) -> None:
         async with self.database.unit_of_work(True) as uow:
             done = await uow.import_jobs.update(
                 job_id, RUNNING, status=status, message=message, completed=self._now, owner=None
             )
             if done:
                 await uow.import_jobs.drop_upload(job_id)
+                if log_line is not None:
+                    await uow.import_jobs.commit_batch(job_id, [], [log_line], {})
         if done:
             log.info("import job %s %s", job_id, status)

@@ -173,4 +173,7 @@ class ImportJobRepo:
                 raise BatchConflict(str(exc.orig)) from exc
         if log:
             await self.conn.execute(_INSERT_LOG, [{"job_id": job_id, **line} for line in log])
-        await self.conn.execute(update(import_jobs).where(import_jobs.c.job_id == job_id).values(**counters))
+        if counters:
+            await self.conn.execute(
+                update(import_jobs).where(import_jobs.c.job_id == job_id).values(**counters)
+            )
