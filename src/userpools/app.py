@@ -21,12 +21,13 @@ from userpools.observability.metrics import Metrics
 from userpools.observability.requests import Observer
 from userpools.observability.senders import CountingSender
 from userpools.operations.context import Services
+from userpools.operations.import_runner import ImportScheduler
 from userpools.operations.registry import table
 from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.store.database import Database
-from userpools.web import hosted, risk_feedback, ui_images, wellknown
+from userpools.web import hosted, import_upload, risk_feedback, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
 from userpools.web.asgi import CORS_HEADERS, EXPOSED_HEADERS, Cors, Root
 from userpools.web.hosted.dispatch import DomainHosts
@@ -57,6 +58,8 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     clock = clock or SystemClock()
     random = random or SystemRandom()
     metrics = Metrics()
+    database = Database(settings.database_url, clock)
+    import_jobs = ImportScheduler(database, settings.import_batch_size, settings.import_lease_seconds)
     services = Services(
         settings=settings,
         clock=clock,
@@ -67,9 +70,10 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         federation=FederationClients.for_settings(settings),
         metrics=metrics,
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
+        import_jobs=import_jobs,
     )
+    import_jobs.bind(services)
     federated.install()  # /oauth2/authorize sends users of external providers to them
-    database = Database(settings.database_url, clock)
     runner = Runner(services, database)
     observer = Observer(services.metrics, settings.requests_logged)
     api = ApiEndpoint(
@@ -83,6 +87,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             from userpools.seed import apply_file
 
             await apply_file(settings.seed, services, database)
+        await import_jobs.start()  # resumes the import jobs a restart interrupted
         log.info(
             "userpools ready on %s (store: %s, auth: %s)",
             settings.base_url,
@@ -92,10 +97,18 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         try:
             yield
         finally:
+            await import_jobs.close()
             await database.close()
 
     app = Starlette(
-        routes=[ui_images.route, *wellknown.routes, *probes.routes, *risk_feedback.routes, hosted.mount],
+        routes=[
+            ui_images.route,
+            import_upload.route,
+            *wellknown.routes,
+            *probes.routes,
+            *risk_feedback.routes,
+            hosted.mount,
+        ],
         middleware=[
             # A pool domain's own Host name reaches its hosted routes (userpools.web.hosted).
             Middleware(DomainHosts, settings=settings, database=database),

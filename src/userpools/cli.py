@@ -1,4 +1,4 @@
-"""``userpools`` command line: serve, outbox, keys rotate."""
+"""``userpools`` command line: serve, outbox, keys rotate, import, import-log."""
 
 from __future__ import annotations
 
@@ -154,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--db", help="SQLite file path or postgresql://... URL (default: the server's)")
     r.add_argument("--data-dir", help="directory of the default database and master key (default .userpools)")
     r.set_defaults(func=_keys_rotate)
+    from userpools.cli_import import add_commands
+
+    add_commands(sub)  # import, import-log
     return p
 
 

@@ -86,6 +86,10 @@ class Settings:
     # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
     quotas: str = "off"
     quota_max_rps: int = 0
+    # CSV user import jobs: users per batch (each batch is one transaction).
+    import_batch_size: int = 1000
+    # PostgreSQL: a running job whose node has not reported for this long is taken over by another node.
+    import_lease_seconds: int = 60
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -211,6 +215,8 @@ class Settings:
         for region in self.served_regions:
             if not _REGION.fullmatch(region):
                 raise ValueError(f"{region!r} is not a region name (like us-east-1)")
+        if not 1 <= self.import_batch_size <= 100_000:
+            raise ValueError(f"USERPOOLS_IMPORT_BATCH_SIZE must be 1 to 100000, not {self.import_batch_size}")
         if self.auth_mode == "strict" and not self.access_keys:
             raise ValueError(
                 f"refusing to listen on {self.host} without access keys: set USERPOOLS_ACCESS_KEYS="

@@ -48,13 +48,18 @@ def to_wire(attributes: Mapping[str, str]) -> list[dict[str, str]]:
 
 
 def check_writes(
-    schema: Iterable[dict[str, Any]], changes: Mapping[str, str], *, creating: bool
+    schema: Iterable[dict[str, Any]],
+    changes: Mapping[str, str],
+    *,
+    creating: bool,
+    known: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, str]:
     """Validates attribute writes by an administrator; returns them normalized (booleans lower-case).
 
-    ``creating`` allows immutable attributes (they can be set only when the user is created).
+    ``creating`` allows immutable attributes (they can be set only when the user is created). ``known``:
+    ``by_name(schema)`` computed once by a caller checking many users (a CSV import).
     """
-    known = by_name(schema)
+    known = by_name(schema) if known is None else known
     out: dict[str, str] = {}
     for name, value in changes.items():
         entry = known.get(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
@@ -16,6 +16,12 @@ from userpools.store.uow import UnitOfWork
 
 if TYPE_CHECKING:  # federation builds on operations; only the composition root (app.py) makes one
     from userpools.federation.clients import FederationClients
+
+
+class JobScheduler(Protocol):
+    """Runs started import jobs in the background (operations/import_runner.py)."""
+
+    def kick(self, job_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     # Log delivery (SetLogDeliveryConfiguration): the local sink the pools' destinations map to.
     logs: LogWriter | None = None
+    # Background runner of CSV user import jobs (None: jobs are only picked up by a node that has one).
+    import_jobs: JobScheduler | None = None
 
 
 @dataclass

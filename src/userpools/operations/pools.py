@@ -20,7 +20,11 @@ from typing import Any
 from userpools.domain.pool_config import new_pool_document, updated_pool_document
 from userpools.domain.pool_schema import add_custom_attributes as extend_schema
 from userpools.domain.schema import STANDARD_NAMES
-from userpools.errors import InvalidParameterException, ResourceNotFoundException
+from userpools.errors import (
+    InvalidParameterException,
+    ResourceNotFoundException,
+    UserImportInProgressException,
+)
 from userpools.operations.context import Context
 from userpools.operations.registry import operation
 from userpools.protocol import model
@@ -115,6 +119,7 @@ async def delete_user_pool(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterException(
             "User pool cannot be deleted. It has a domain configured that should be deleted first."
         )
+    await refuse_during_import(ctx, pool["Id"], "The user pool cannot be deleted")
     await ctx.uow.pools.delete(pool["Id"])
     return {}
 
@@ -148,6 +153,7 @@ def _summary(pool: dict[str, Any]) -> dict[str, Any]:
 async def add_custom_attributes(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """Appends ``custom:`` (or ``dev:custom:``) attributes; existing names and more than 50 are refused."""
     pool = await load_pool(ctx, req["UserPoolId"])
+    await refuse_during_import(ctx, pool["Id"], "Custom attributes cannot be added")
     pool["SchemaAttributes"] = extend_schema(pool["SchemaAttributes"], req["CustomAttributes"])
     await ctx.uow.pools.replace(pool["Id"], pool, ctx.now)
     return {}
@@ -161,9 +167,20 @@ async def get_csv_header(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     attributes follow the standard ones, as they do in the schema.
     """
     pool = await load_pool(ctx, req["UserPoolId"])
+    return {"UserPoolId": pool["Id"], "CSVHeader": csv_header(pool)}
+
+
+def csv_header(pool: dict[str, Any]) -> list[str]:
+    """GetCSVHeader's columns for ``pool`` (an import file must have exactly these, in any order)."""
     columns = [
         a["Name"]
         for a in pool["SchemaAttributes"]
         if a["Name"] not in _NOT_IMPORTED and (a["Name"] in STANDARD_NAMES or ":" in a["Name"])
     ]
-    return {"UserPoolId": pool["Id"], "CSVHeader": [*columns, "cognito:mfa_enabled", "cognito:username"]}
+    return [*columns, "cognito:mfa_enabled", "cognito:username"]
+
+
+async def refuse_during_import(ctx: Context, pool_id: str, what: str) -> None:
+    """UserImportInProgressException while an import job of the pool is Pending, InProgress or Stopping."""
+    if await ctx.uow.import_jobs.running_in_pool(pool_id):
+        raise UserImportInProgressException(f"{what} while a user import job is running in the user pool.")

@@ -53,6 +53,7 @@ FAMILIES = (
     "replicas",
     "pitr",
     "quotas",
+    "import_jobs",
 )
 
 

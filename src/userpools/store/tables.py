@@ -587,3 +587,49 @@ quota_windows = Table(
     Column("second", Integer, primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# CSV user import jobs (operations/import_jobs.py). The job row is the state every node reads: status,
+# counters, how many data rows are committed (``next_row``) and which node runs it (``owner``, kept alive by
+# ``heartbeat``), so a job interrupted by a restart resumes after its last committed batch.
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("job_id", String(55), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("pools.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("role_arn", String(2048), nullable=False),
+    Column("presigned_url", String(2048), nullable=False),
+    Column("upload_expires", Float, nullable=False),
+    Column("uploaded", Boolean, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("started", Float),
+    Column("completed", Float),
+    Column("message", String(128)),
+    Column("imported", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("next_row", Integer, nullable=False),  # data rows already committed
+    Column("owner", String(64)),
+    Column("heartbeat", Float),
+    Index(None, "pool_id", "created", "job_id"),
+    Index(None, "status"),
+)
+
+# The uploaded CSV (apart from the job row, which lists and descriptions read without it).
+import_job_files = Table(
+    "import_job_files",
+    metadata,
+    Column("job_id", String(55), ForeignKey("import_jobs.job_id", ondelete="CASCADE"), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# The job log: one line per skipped or failed row (its line number in the file and why).
+import_job_log = Table(
+    "import_job_log",
+    metadata,
+    Column("job_id", String(55), ForeignKey("import_jobs.job_id", ondelete="CASCADE"), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("outcome", String(16), nullable=False),  # SKIPPED | FAILED
+    Column("reason", Text, nullable=False),
+)

@@ -20,6 +20,7 @@ from userpools.store.devices import DeviceRepo
 from userpools.store.domains import DomainRepo
 from userpools.store.groups import GroupRepo
 from userpools.store.identity_providers import IdentityProviderRepo
+from userpools.store.import_jobs import ImportJobRepo
 from userpools.store.journal import Journal
 from userpools.store.oauth_codes import OAuthCodeRepo
 from userpools.store.passkeys import PasskeyRepo
@@ -146,3 +147,7 @@ class UnitOfWork:
     @cached_property
     def replicas(self) -> ReplicaRepo:
         return ReplicaRepo(self.conn)
+
+    @cached_property
+    def import_jobs(self) -> ImportJobRepo:
+        return ImportJobRepo(self.conn)

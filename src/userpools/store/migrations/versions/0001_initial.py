@@ -120,6 +120,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pool_id", "name", name=op.f("pk_identity_providers")),
     )
     op.create_table(
+        "import_jobs",
+        sa.Column("job_id", sa.String(length=55), nullable=False),
+        sa.Column("pool_id", sa.String(length=55), nullable=False),
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("role_arn", sa.String(length=2048), nullable=False),
+        sa.Column("presigned_url", sa.String(length=2048), nullable=False),
+        sa.Column("upload_expires", sa.Float(), nullable=False),
+        sa.Column("uploaded", sa.Boolean(), nullable=False),
+        sa.Column("created", sa.Float(), nullable=False),
+        sa.Column("started", sa.Float(), nullable=True),
+        sa.Column("completed", sa.Float(), nullable=True),
+        sa.Column("message", sa.String(length=128), nullable=True),
+        sa.Column("imported", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
+        sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("next_row", sa.Integer(), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=True),
+        sa.Column("heartbeat", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["pools.id"], name=op.f("fk_import_jobs_pool_id_pools"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("job_id", name=op.f("pk_import_jobs")),
+    )
+    op.create_index(
+        op.f("ix_import_jobs_pool_id_created_job_id"),
+        "import_jobs",
+        ["pool_id", "created", "job_id"],
+        unique=False,
+    )
+    op.create_index(op.f("ix_import_jobs_status"), "import_jobs", ["status"], unique=False)
+    op.create_table(
         "pool_journal",
         sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("pool_id", sa.String(length=55), nullable=False),
@@ -475,6 +507,32 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("pool_id", "identifier", name=op.f("pk_idp_identifiers")),
+    )
+    op.create_table(
+        "import_job_files",
+        sa.Column("job_id", sa.String(length=55), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["import_jobs.job_id"],
+            name=op.f("fk_import_job_files_job_id_import_jobs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("job_id", name=op.f("pk_import_job_files")),
+    )
+    op.create_table(
+        "import_job_log",
+        sa.Column("job_id", sa.String(length=55), nullable=False),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["import_jobs.job_id"],
+            name=op.f("fk_import_job_log_job_id_import_jobs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("job_id", "line", name=op.f("pk_import_job_log")),
     )
     op.create_table(
         "managed_login_brandings",
