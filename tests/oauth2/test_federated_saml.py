@@ -208,3 +208,5 @@ def test_signed_authn_requests_and_the_sp_metadata(idp: Any, live: RunningServer
     signature_bytes = base64.b64decode(urllib.parse.unquote_plus(signature))
     key.verify(signature_bytes, signed_part.encode(), padding.PKCS1v15(), hashes.SHA256())
     assert httpx.get(app.url("/saml2/metadata"), timeout=30).content == metadata.content  # stable
+    # GetSigningCertificate hands the IdP administrator the same certificate.
+    assert idp.get_signing_certificate(UserPoolId=app.pool_id)["Certificate"] == body

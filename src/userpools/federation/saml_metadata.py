@@ -8,7 +8,6 @@ expansion, DTDs and network access off.
 
 from __future__ import annotations
 
-import base64
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from userpools.auth.saml_certificate import der_base64, sp_entity_id
 from userpools.federation.errors import FederationError
 from userpools.federation.http import ClientFactory, default_client
 
@@ -25,10 +25,6 @@ REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
 METADATA_TTL = 3600.0
 MAX_XML = 1 << 20
-
-
-def sp_entity_id(pool_id: str) -> str:
-    return f"urn:amazon:cognito:sp:{pool_id}"
 
 
 def parse_xml(text: str | bytes) -> Any:
@@ -132,7 +128,7 @@ def sp_metadata(
     """The pool's SP metadata document (what an IdP administrator imports)."""
     key = ""
     if certificate_pem:
-        body = "".join(line for line in certificate_pem.strip().splitlines() if "CERTIFICATE" not in line)
+        body = der_base64(certificate_pem)
         key = (
             f'<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="{DS}"><ds:X509Data>'
             f"<ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
@@ -152,8 +148,3 @@ def sp_metadata(
         f'<md:AssertionConsumerService Binding="{POST}" Location={quoteattr(acs_url)} index="1"/>'
         f"</md:SPSSODescriptor></md:EntityDescriptor>\n"
     )
-
-
-def certificate_der(pem: str) -> bytes:
-    body = "".join(line for line in pem.strip().splitlines() if "CERTIFICATE" not in line)
-    return base64.b64decode(body)

@@ -18,8 +18,9 @@ from xml.sax.saxutils import quoteattr
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from userpools.auth.saml_certificate import sp_entity_id
 from userpools.federation.errors import FederationError
-from userpools.federation.saml_metadata import POST, IdpMetadata, sp_entity_id
+from userpools.federation.saml_metadata import POST, IdpMetadata
 from userpools.ports import Random
 
 UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"

@@ -25,8 +25,9 @@ from typing import Any
 from signxml.exceptions import InvalidInput, InvalidSignature
 from signxml.verifier import XMLVerifier
 
+from userpools.auth.saml_certificate import sp_entity_id
 from userpools.federation.errors import FederationError
-from userpools.federation.saml_metadata import DS, IdpMetadata, parse_xml, sp_entity_id
+from userpools.federation.saml_metadata import DS, IdpMetadata, parse_xml
 from userpools.federation.upstream import UpstreamIdentity
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"

@@ -54,6 +54,7 @@ FAMILIES = (
     "pitr",
     "quotas",
     "import_jobs",
+    "signing_certificate",
 )
 
 
