@@ -19,6 +19,14 @@ from sqlalchemy.sql.base import Executable
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
+class StoreUnavailable(Exception):
+    """The database could not be reached, cut the connection or did not answer in time.
+
+    Nothing is wrong with the request: the API answers Cognito's retryable InternalErrorException (500),
+    and the pool replaces its connections by itself once the database is back (docs/faults.md).
+    """
+
+
 class Rows(Protocol):
     """What repositories read from a statement's result (SQLAlchemy's result API, in part)."""
 

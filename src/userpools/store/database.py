@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import Select
 
 from userpools.store import migrate, pg, pg_stats
-from userpools.store.connection import SyncConnection
+from userpools.store.connection import StoreUnavailable, SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
 from userpools.store.uow import UnitOfWork
@@ -136,19 +136,26 @@ class Database:
             return
         if self._pg is None:
             raise RuntimeError("Database.start() has not run")
-        async with self._pg.acquire() as raw:
-            if not write:
-                # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect)
-                return
-            unit = pg.PgConnection(raw, self.analyzer, lazy=True)
+        async with pg.connection(self._pg) as raw:
+            unit = pg.PgConnection(raw, self.analyzer, lazy=write)
             uow = UnitOfWork(unit, self.dialect)
             try:
                 yield uow
-                await unit.finish()
-            except BaseException:
-                await unit.abort()
-                raise
+                if write:
+                    await unit.finish()
+            except BaseException as exc:
+                if not pg.unavailable(exc, raw):
+                    await unit.abort()
+                    raise
+                # The database went away under the unit (or a statement timed out): the caller should retry.
+                try:
+                    await unit.abort()
+                except Exception:
+                    if not pg.closed(raw):
+                        raw.terminate()  # never hand a connection stuck in a transaction back to the pool
+                if isinstance(exc, StoreUnavailable):
+                    raise
+                raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
         for hook in uow.on_commit:
             hook()
 

@@ -35,11 +35,13 @@ from userpools.protocol import model
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.protocol.validate import validate
 from userpools.protocol.wire import CONTENT_TYPE, decode_body, encode, error_parts, operation_from_target
+from userpools.store.connection import StoreUnavailable
 
 log = logging.getLogger("userpools")
 
 # Far above the largest legitimate request (branding assets), far below what would hurt a node.
 MAX_BODY = 8 * 1024 * 1024
+STORE_UNAVAILABLE = "The user pool database is temporarily unavailable; retry the request."
 
 
 class ApiEndpoint:
@@ -79,6 +81,11 @@ class ApiEndpoint:
             outcome = "ok"
         except ServiceError as error:
             answer, outcome = error_parts(error, seen.request_id), error.code
+        except StoreUnavailable as error:
+            # An outage, not a bug: one line, and Cognito's retryable 500 (SDKs retry it by themselves).
+            log.warning("request %s: the database is unavailable: %s", seen.request_id, error)
+            answer = error_parts(InternalErrorException(STORE_UNAVAILABLE), seen.request_id)
+            outcome = "InternalErrorException"
         except Exception:
             log.exception("internal error in request %s", seen.request_id)
             answer, outcome = error_parts(InternalErrorException(), seen.request_id), "InternalErrorException"
