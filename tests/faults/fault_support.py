@@ -3,23 +3,18 @@ timeouts and no retries, fresh PostgreSQL databases, and timing of concurrent ca
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
-import pytest
 from botocore.config import Config
 
-from pg_support import pg_create, pg_drop
 from userpools.testing import free_port
 
 USERPOOLS = str(Path(sys.executable).with_name("userpools"))
@@ -85,22 +80,6 @@ def cognito(url: str, timeout: float = 15) -> Any:
     )
 
 
-@contextmanager
-def fresh_pg_database(prefix: str) -> Iterator[str]:
-    """A new PostgreSQL database (dropped afterwards); its ``postgresql+asyncpg://`` URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
-        yield url
-    finally:
-        asyncio.run(pg_drop(name))
-
-
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     """Seconds ``call`` took, and what it returned or raised."""
     started = time.perf_counter()
@@ -109,3 +88,20 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     except Exception as exc:  # the caller inspects what was raised
         outcome = exc
     return time.perf_counter() - started, outcome
+
+
+FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def app_client(idp: Any, pool_id: str, **settings: Any) -> str:
+    """A new app client (password sign-in allowed, ``settings`` added); its id."""
+    created = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS, **settings
+    )
+    return str(created["UserPoolClient"]["ClientId"])
+
+
+def user_with_password(idp: Any, pool_id: str, username: str) -> None:
+    """A CONFIRMED user ``username`` whose password is PASSWORD."""
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)

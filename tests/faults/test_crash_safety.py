@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from fault_support import PASSWORD, Serve, cognito, fresh_pg_database
+from fault_support import PASSWORD, Serve, app_client, cognito
 
+from pg_support import pg_database
 from store_sql import store_sql
 
 WORKERS = 6
@@ -38,11 +39,7 @@ class Acked:
 def _setup(url: str) -> tuple[str, str]:
     idp = cognito(url)
     pool_id = idp.create_user_pool(PoolName="crash", AliasAttributes=["email"])["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
+    client_id = app_client(idp, pool_id)
     return pool_id, client_id
 
 
@@ -191,5 +188,5 @@ def test_sigkill_under_load_loses_no_acknowledged_write_on_sqlite(tmp_path: Path
 
 
 def test_sigkill_under_load_loses_no_acknowledged_write_on_postgresql(tmp_path: Path) -> None:
-    with fresh_pg_database("userpools_crash") as url:
+    with pg_database("userpools_crash") as url:
         _crash_and_recover(url, url, tmp_path)

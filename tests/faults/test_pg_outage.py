@@ -16,9 +16,9 @@ import asyncpg
 import httpx
 import pytest
 from botocore.exceptions import ClientError
-from fault_support import PASSWORD, cognito, fresh_pg_database, timed
+from fault_support import PASSWORD, app_client, cognito, timed, user_with_password
 
-from pg_support import PG_ADMIN
+from pg_support import PG_ADMIN, pg_database
 from userpools.testing import RunningServer, server
 
 BOUND = 10.0  # no request may take longer than this while the database is away
@@ -46,21 +46,21 @@ def _terminate(database: str) -> None:
 
 @pytest.fixture
 def pg_server() -> Iterator[tuple[RunningServer, str]]:
-    with fresh_pg_database("userpools_outage") as url, server(db=url, email_sender="file") as srv:
+    with pg_database("userpools_outage") as url, server(db=url, email_sender="file") as srv:
         yield srv, url.rsplit("/", 1)[1]
 
 
 def _calls(srv: RunningServer) -> dict[str, Callable[[], Any]]:
+    calls, _pool_id = _pool_calls(srv)
+    return calls
+
+
+def _pool_calls(srv: RunningServer) -> tuple[dict[str, Callable[[], Any]], str]:
     """One read, one write and one sign-in against a pool made for the test."""
     idp = cognito(srv.url, timeout=30)
     pool_id = idp.create_user_pool(PoolName="outage")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    idp.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
-    idp.admin_set_user_password(UserPoolId=pool_id, Username="ann", Password=PASSWORD, Permanent=True)
+    client_id = app_client(idp, pool_id)
+    user_with_password(idp, pool_id, "ann")
     fast = cognito(srv.url, timeout=BOUND + 5)
     auth = {"USERNAME": "ann", "PASSWORD": PASSWORD}
     return {
@@ -71,7 +71,7 @@ def _calls(srv: RunningServer) -> dict[str, Callable[[], Any]]:
         "sign_in": lambda: fast.initiate_auth(
             ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth
         ),
-    }
+    }, pool_id
 
 
 def _assert_failed_well(name: str, took: float, outcome: Any) -> None:
@@ -135,8 +135,10 @@ def test_a_database_refusing_connections_fails_requests_fast_and_ready_says_so(
     pg_server: tuple[RunningServer, str],
 ) -> None:
     srv, database = pg_server
-    calls = _calls(srv)
+    calls, pool_id = _pool_calls(srv)
     _recovers(calls)
+    jwks_url = f"{srv.url}/{pool_id}/.well-known/jwks.json"
+    assert httpx.get(jwks_url, timeout=BOUND).status_code == 200
     _admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
     try:
         _terminate(database)
@@ -145,6 +147,10 @@ def test_a_database_refusing_connections_fails_requests_fast_and_ready_says_so(
                 took, outcome = timed(call)
                 _assert_failed_well(name, took, outcome)
                 assert isinstance(outcome, ClientError), f"{name} succeeded without its database"
+        # The OIDC routes (JWKS, token, hosted pages) say so in OAuth's words (RFC 6749 5.2, 4.1.2.1).
+        jwks = httpx.get(jwks_url, timeout=BOUND)
+        assert jwks.status_code == 503 and jwks.headers["retry-after"] == "1"
+        assert jwks.json()["error"] == "temporarily_unavailable", jwks.text
         ready = httpx.get(f"{srv.url}/ready", timeout=BOUND)
         assert ready.status_code == 503 and ready.json()["reason"].startswith("store unreachable")
         health = httpx.get(f"{srv.url}/health", timeout=BOUND)
@@ -153,3 +159,4 @@ def test_a_database_refusing_connections_fails_requests_fast_and_ready_says_so(
         _admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
     _recovers(calls)
     assert httpx.get(f"{srv.url}/ready", timeout=BOUND).status_code == 200
+    assert httpx.get(jwks_url, timeout=BOUND).status_code == 200

@@ -27,6 +27,7 @@ from userpools.errors import (
     UnknownOperationException,
 )
 from userpools.observability.metrics import Metrics
+from userpools.observability.probes import STORE_UNAVAILABLE
 from userpools.observability.requests import Observer, RequestInfo
 from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
@@ -41,7 +42,6 @@ log = logging.getLogger("userpools")
 
 # Far above the largest legitimate request (branding assets), far below what would hurt a node.
 MAX_BODY = 8 * 1024 * 1024
-STORE_UNAVAILABLE = "The user pool database is temporarily unavailable; retry the request."
 
 
 class ApiEndpoint:
