@@ -156,6 +156,9 @@ def _crash_and_recover(db: str, db_url: str, data_dir: Path) -> None:
         for thread in threads:
             thread.start()
         time.sleep(LOAD_SECONDS)
+        deadline = time.monotonic() + 15  # a loaded machine: wait for some of each kind of write
+        while (len(acked.steps) < 3 * WORKERS or not acked.sign_ins) and time.monotonic() < deadline:
+            time.sleep(0.2)
         stop.set()  # failures from here on are the kill's; workers have requests in flight
         first.kill()
         for thread in threads:

@@ -20,7 +20,7 @@ from store_sql import store_sql
 from trigger_server import triggers_server
 from userpools.testing import RunningServer, server
 
-FAST = 1.5  # seconds: far above an unloaded request, far below the 5 s a stuck dependency costs
+FAST = 3.0  # seconds: far above an unloaded request, well below the 5 s a stuck dependency costs
 SLOW_ARN = "arn:aws:lambda:us-east-1:000000000000:function:py-slow"
 
 

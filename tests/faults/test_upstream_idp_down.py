@@ -18,7 +18,7 @@ from upstream_oidc import upstream_oidc
 from userpools.testing import RunningServer, server
 
 CALLBACK = "https://app.example.com/callback"
-FAST = 1.5
+FAST = 3.0  # seconds: far above an unloaded request, well below a stuck dependency
 BOUND = 12.0  # the federation HTTP timeout (10 s) and some slack
 
 
