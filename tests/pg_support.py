@@ -44,7 +44,18 @@ def store_server(**overrides: Any) -> Iterator[RunningServer]:
         with server(email_sender="file", sms_sender="file", **overrides) as srv:
             yield srv
         return
-    name = f"userpools_live_{uuid.uuid4().hex[:12]}"
+    with (
+        pg_database("userpools_live") as url,
+        server(email_sender="file", sms_sender="file", db=url, **overrides) as srv,
+    ):
+        yield srv
+
+
+@contextmanager
+def pg_database(prefix: str) -> Iterator[str]:
+    """A fresh database named ``prefix_<random>`` (dropped afterwards); its URL. Skips (fails in CI) when
+    PostgreSQL is unreachable."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         url = asyncio.run(pg_create(name))
     except OSError as exc:
@@ -52,7 +63,6 @@ def store_server(**overrides: Any) -> Iterator[RunningServer]:
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     try:
-        with server(email_sender="file", sms_sender="file", db=url, **overrides) as srv:
-            yield srv
+        yield url
     finally:
         asyncio.run(pg_drop(name))

@@ -26,6 +26,7 @@ from userpools.operations.registry import table
 from userpools.operations.runner import Runner
 from userpools.ports import Clock, Random, Sender, SystemClock, SystemRandom
 from userpools.protocol.sigv4 import SigV4Verifier
+from userpools.store.connection import StoreUnavailable
 from userpools.store.database import Database
 from userpools.web import hosted, import_upload, risk_feedback, ui_images, wellknown
 from userpools.web.api import ApiEndpoint
@@ -122,6 +123,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             ),
         ],
         lifespan=lifespan,
+        exception_handlers={StoreUnavailable: probes.store_unavailable},
     )
     app.state.services = services
     app.state.database = database

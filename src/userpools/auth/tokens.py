@@ -73,9 +73,24 @@ async def issue_tokens(
     """
     auth_time = ctx.now if auth_time is None else auth_time
     origin_jti = origin_jti or ctx.random.uuid4()
-    refresh_token = None
+    result = await mint(
+        ctx,
+        pool,
+        client,
+        user,
+        source=source,
+        origin_jti=origin_jti,
+        auth_time=auth_time,
+        device_key=device_key,
+        scopes=scopes,
+        refresh_token=None,
+        client_metadata=client_metadata,
+        nonce=nonce,
+    )
     if with_refresh:
-        refresh_token = await new_refresh_token(
+        # Stored after minting, so the PreTokenGeneration trigger (up to 5 s) runs before the sign-in's
+        # first write and holds up no other writer (docs/faults.md).
+        result["RefreshToken"] = await new_refresh_token(
             ctx,
             pool,
             client,
@@ -90,20 +105,7 @@ async def issue_tokens(
             await user_sessions.start_token_session(
                 ctx, pool, client["ClientId"], user.id, origin_jti, expires, origin_session_id
             )
-    return await mint(
-        ctx,
-        pool,
-        client,
-        user,
-        source=source,
-        origin_jti=origin_jti,
-        auth_time=auth_time,
-        device_key=device_key,
-        scopes=scopes,
-        refresh_token=refresh_token,
-        client_metadata=client_metadata,
-        nonce=nonce,
-    )
+    return result
 
 
 async def new_refresh_token(
@@ -159,7 +161,6 @@ async def mint(
 ) -> dict[str, Any]:
     """Signs the ID and access tokens of one authentication event (``source``: the PreTokenGeneration one)."""
     services = ctx.services
-    signers = await keyring.signers(ctx.uow, services.sealer, services.random, ctx.now, pool["Id"])
     groups = await ctx.uow.groups.groups_of_user(user.id, pool["Id"])
     iat = int(ctx.now)
     common = {
@@ -182,6 +183,8 @@ async def mint(
         ctx, pool, user, source, client_id=client["ClientId"], access=access, id_claims=id_claims,
         client_metadata=client_metadata,
     )  # fmt: skip
+    # After the trigger: a pool's first sign-in creates its keys, a write no slow function should hold.
+    signers = await keyring.signers(ctx.uow, services.sealer, services.random, ctx.now, pool["Id"])
     # Signed on the event loop: a worker thread (RSA releases the GIL) measured 16-18 % slower on 2 cores.
     result: dict[str, Any] = {
         "AccessToken": jwt.sign(access, signers["access"].key, signers["access"].kid),

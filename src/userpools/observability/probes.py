@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hmac
+import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+log = logging.getLogger("userpools")
+STORE_UNAVAILABLE = "The user pool database is temporarily unavailable; retry the request."
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
@@ -23,6 +26,14 @@ async def ready(request: Request) -> Response:
     if problem is not None:
         return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
     return JSONResponse({"status": "ready"})
+
+
+async def store_unavailable(_request: Request, exc: Exception) -> Response:
+    """The OAuth2, OIDC and hosted routes during a database outage: 503, retry shortly (RFC 6749's
+    ``temporarily_unavailable``), instead of a bare 500; the API answers InternalErrorException."""
+    log.warning("the database is unavailable: %s", exc)
+    body = {"error": "temporarily_unavailable", "error_description": STORE_UNAVAILABLE}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
 
 async def metrics(request: Request) -> Response:

@@ -34,13 +34,14 @@ from userpools.operations.registry import operation
 from userpools.operations.users_core import (
     check_password,
     find_user,
-    insert_user,
+    new_user,
     rules_of,
     save_user,
     set_password,
+    store_new_user,
 )
 from userpools.triggers.confirmation import post_confirmation
-from userpools.triggers.sign_up import sign_up_trigger
+from userpools.triggers.sign_up import confirmed_by_trigger, sign_up_trigger
 
 NO_SUCH_USER = "Username/client id combination not found."
 DISABLED = "User is disabled."
@@ -103,11 +104,13 @@ async def sign_up(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     await risk.check_new_password(ctx, app.pool, app.id, password, "SIGN_UP")  # threat protection
     attributes = from_wire(req.get("UserAttributes", []))
     check_client_writes(app.client, attributes)
-    user = await insert_user(
-        ctx, rules, req["Username"], attributes, UNCONFIRMED, exists="User already exists"
-    )
+    exists = "User already exists"
+    user = await new_user(ctx, rules, req["Username"], attributes, UNCONFIRMED, exists=exists)
+    # Lambda trigger PreSignUp_SignUp, before any write: a slow function holds up no other writer.
+    verified = await sign_up_trigger(ctx, app.pool, user, req, app.id)
+    await store_new_user(ctx, rules, user, force_alias=verified, exists=exists)
     await set_password(ctx, rules, user, password, temporary=False, new_user=True)
-    await sign_up_trigger(ctx, app.pool, rules, user, req, app.id)  # Lambda trigger: PreSignUp_SignUp
+    await confirmed_by_trigger(ctx, app.pool, user, req, app.id)  # PostConfirmation_ConfirmSignUp
     await risk.record_event(ctx, app.pool, user, "SignUp", "Pass", req.get("UserContextData"), password)
     out: dict[str, Any] = {"UserConfirmed": user.status == CONFIRMED, "UserSub": user.sub}
     attribute = codes.sign_up_attribute(rules, user)

@@ -22,11 +22,12 @@ from userpools.operations.pools import load_pool
 from userpools.operations.registry import operation
 from userpools.operations.users_core import (
     check_password,
-    insert_user,
     load_user,
+    new_user,
     rules_of,
     save_user,
     set_password,
+    store_new_user,
     user_type,
 )
 from userpools.triggers.delivery import deliver
@@ -51,11 +52,12 @@ async def admin_create_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
             )
     else:
         attributes = from_wire(req.get("UserAttributes", []))
-        user = await insert_user(
-            ctx, rules, req["Username"], attributes, FORCE_CHANGE_PASSWORD,
-            force_alias=bool(req.get("ForceAliasCreation")),
-        )  # fmt: skip
-        await pre_sign_up(ctx, pool, user, "PreSignUp_AdminCreateUser", req, client_id=None)  # Lambda trigger
+        exists = "User account already exists"
+        user = await new_user(ctx, rules, req["Username"], attributes, FORCE_CHANGE_PASSWORD, exists=exists)
+        # Lambda trigger, before any write: a slow function holds up no other writer.
+        await pre_sign_up(ctx, pool, user, "PreSignUp_AdminCreateUser", req, client_id=None)
+        force = bool(req.get("ForceAliasCreation"))
+        user = await store_new_user(ctx, rules, user, force_alias=force, exists=exists)
     channels = _channels(user, req.get("DesiredDeliveryMediums"))
     password = temporary or generate_password(rules.password_policy, ctx.random)
     await set_password(ctx, rules, user, password, temporary=True)

@@ -196,6 +196,17 @@ async def insert_user(
 ) -> User:
     """Validates and stores a new profile (no credential, no message); ``exists``: the message of the
     UsernameExistsException when the name is taken."""
+    user = await new_user(ctx, rules, username, attributes, status, exists=exists)
+    return await store_new_user(ctx, rules, user, force_alias=force_alias, exists=exists)
+
+
+async def new_user(
+    ctx: Context, rules: PoolRules, username: str, attributes: dict[str, str], status: str, *, exists: str
+) -> User:
+    """A validated new profile, not yet stored (``store_new_user``); UsernameExistsException when taken.
+
+    Only reads: a PreSignUp trigger can run between the two without holding a write (docs/faults.md).
+    """
     attributes = check_writes(rules.schema, attributes, creating=True)
     sub = ctx.random.uuid4()
     name = internal_username(rules, username, attributes, sub)
@@ -204,10 +215,17 @@ async def insert_user(
     if name == username and await find_user(ctx, rules, name) is not None:
         raise UsernameExistsException(exists)
     now = ctx.now
-    user = User(0, rules.pool_id, name, sub, status, True, {"sub": sub, **attributes}, now, now)
+    return User(0, rules.pool_id, name, sub, status, True, {"sub": sub, **attributes}, now, now)
+
+
+async def store_new_user(
+    ctx: Context, rules: PoolRules, user: User, *, force_alias: bool = False, exists: str
+) -> User:
+    """Claims ``user``'s aliases and inserts it (a name taken meanwhile: UsernameExistsException)."""
     await claim_aliases(ctx, rules, user, move=force_alias, creating=True)
     try:
-        user.id = await ctx.uow.users.insert(user, key_of(name, rules.case_sensitive), index_of(rules, user))
+        key = key_of(user.username, rules.case_sensitive)
+        user.id = await ctx.uow.users.insert(user, key, index_of(rules, user))
     except DuplicateUser:
         raise UsernameExistsException(exists) from None
     return user

@@ -9,7 +9,7 @@ concurrent clients; see docs/benchmarks.md), so the thread buys nothing for an e
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -17,6 +17,14 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.sql.base import Executable
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached, cut the connection or did not answer in time.
+
+    Nothing is wrong with the request: the API answers Cognito's retryable InternalErrorException (500),
+    and the pool replaces its connections by itself once the database is back (docs/faults.md).
+    """
 
 
 class Rows(Protocol):
@@ -58,25 +66,59 @@ class SyncConnection:
     writes fail loudly in tests instead of losing atomicity.
     """
 
-    __slots__ = ("conn", "readonly")
+    __slots__ = ("_begin", "_deferred", "conn", "readonly")
 
-    def __init__(self, conn: Connection, readonly: bool = False) -> None:
+    def __init__(
+        self, conn: Connection, readonly: bool = False, begin: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
         self.conn = conn
         self.readonly = readonly
+        # A writing unit's transaction begins (taking the store's write lock) only at its first write, as
+        # on PostgreSQL (PgConnection): what runs before it (a trigger, a slow dependency) holds no lock.
+        self._begin = begin
+        self._deferred: list[tuple[Executable, Mapping[str, Any] | None]] = []
 
     async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
         if self.readonly and getattr(statement, "is_dml", False):
             raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
+        if self._deferred:
+            await self.finish()  # the unit reads its own writes
+        if self._begin is not None and _starts_transaction(statement):
+            await self._start()
         return self.conn.execute(statement, parameters)
 
+    async def finish(self) -> None:
+        """Runs the deferred writes (in order) before a later statement or the commit."""
+        deferred, self._deferred = self._deferred, []
+        for statement, parameters in deferred:
+            await self.execute(statement, parameters)
+
+    async def _start(self) -> None:
+        begin, self._begin = self._begin, None
+        if begin is not None:
+            await begin()
+
     async def defer(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> None:
-        # An embedded database has no round trips to save: run it now.
-        await self.execute(statement, parameters)
+        if self._begin is None:  # no round trips to save on an embedded database: run it now
+            await self.execute(statement, parameters)
+            return
+        # Before the unit's first write, waiting keeps the write lock free for what comes first (a
+        # sign-in's PreTokenGeneration trigger runs before its refresh token is stored).
+        self._deferred.append((statement, parameters))
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[Any]:
+        await self._start()
         with self.conn.begin_nested() as savepoint:
             yield savepoint
 
     def begin_nested(self) -> AbstractAsyncContextManager[Any]:
         return self._savepoint()
+
+
+def _starts_transaction(statement: Executable) -> bool:
+    """Anything but a plain SELECT (a write, a locking read, raw SQL) runs inside the unit's transaction."""
+    plain_read = (
+        getattr(statement, "is_select", False) and getattr(statement, "_for_update_arg", None) is None
+    )
+    return not plain_read

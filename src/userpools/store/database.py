@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 
 from userpools.ports import Clock, SystemClock
 from userpools.store import migrate, pg, pg_stats
-from userpools.store.connection import SyncConnection
+from userpools.store.connection import StoreUnavailable, SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
 from userpools.store.uow import UnitOfWork
@@ -34,6 +34,10 @@ _VERSION: Select[Any] = select(column("version_num")).select_from(table("alembic
 
 # JSON columns (pool, client and user documents) are decoded on nearly every request.
 _JSON: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+
+
+# Below the SQLite engine's pool capacity (pool_size + max_overflow), so a check-out never waits.
+_SQLITE_WRITERS = 16
 
 
 class Database:
@@ -56,6 +60,8 @@ class Database:
             self._sync = _sqlite_engine(url)
         # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Writing units each hold a pooled connection while they wait for that lock (_sqlite_write_unit).
+        self._writers = asyncio.Semaphore(_SQLITE_WRITERS)
 
     async def start(self) -> None:
         await self.run_sync(upgrade)
@@ -127,7 +133,7 @@ class Database:
         if self._relaxed is None:
             settings = {"synchronous_commit": "off"}
             self._relaxed = await pg.create_pool(self.url, min_size=1, max_size=8, server_settings=settings)
-        async with self._relaxed.acquire() as raw:
+        async with pg.connection(self._relaxed) as raw:
             yield pg.PgConnection(raw)
 
     def unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
@@ -136,43 +142,72 @@ class Database:
             return _Ready(self._read_unit())
         return self._unit_of_work(write)
 
+    def _unit_of_work(self, write: bool) -> AbstractAsyncContextManager[UnitOfWork]:
+        return self._sqlite_write_unit() if self._sync is not None else self._transaction(write)
+
     @asynccontextmanager
-    async def _unit_of_work(self, write: bool) -> AsyncIterator[UnitOfWork]:
-        if self._write_lock is not None and write:
-            async with self._write_lock, self._transaction(write) as uow:
-                yield uow
-            return
-        async with self._transaction(write) as uow:
-            yield uow
+    async def _sqlite_write_unit(self) -> AsyncIterator[UnitOfWork]:
+        """A writing unit on SQLite: plain reads run at once (autocommit, the latest commit as WAL shows it);
+        the first write takes the write lock and begins the transaction (BEGIN IMMEDIATE).
+
+        So a unit that waits on something before writing (a Lambda trigger, up to 5 s) does not hold up
+        every other writer, the same as on PostgreSQL (PgConnection's lazy BEGIN).
+        """
+        assert self._sync is not None and self._write_lock is not None
+        lock, held = self._write_lock, False
+        async with self._writers:  # a free pooled connection for each unit: check-out never blocks the loop
+            with self._sync.connect() as raw:
+                conn = raw.execution_options(userpools_begin="")
+
+                async def begin() -> None:
+                    nonlocal held
+                    await lock.acquire()
+                    held = True
+                    conn.commit()  # ends the driver-level autocommit reads (no SQL transaction was open)
+                    conn.execution_options(userpools_begin="BEGIN IMMEDIATE")
+                    conn.begin()
+
+                unit = SyncConnection(conn, begin=begin)
+                uow = UnitOfWork(unit, self.dialect, self.pool_cache, self.clock)
+                try:
+                    yield uow
+                    await uow.flush()
+                    await unit.finish()
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+                finally:
+                    if held:
+                        lock.release()
+        for hook in uow.on_commit:
+            hook()
 
     @asynccontextmanager
     async def _transaction(self, write: bool) -> AsyncIterator[UnitOfWork]:
-        if self._sync is not None:
-            with self._sync.connect() as raw:
-                conn = raw.execution_options(userpools_begin="BEGIN IMMEDIATE")
-                with conn.begin():
-                    uow = UnitOfWork(SyncConnection(conn), self.dialect, self.pool_cache, self.clock)
-                    yield uow
-                    await uow.flush()
-            for hook in uow.on_commit:
-                hook()
-            return
         if self._pg is None:
             raise RuntimeError("Database.start() has not run")
-        async with self._pg.acquire() as raw:
-            if not write:
-                # A read-only operation needs no transaction: no BEGIN / COMMIT round trips.
-                yield UnitOfWork(pg.PgConnection(raw, self.analyzer), self.dialect, clock=self.clock)
-                return
-            unit = pg.PgConnection(raw, self.analyzer, lazy=True)
+        async with pg.connection(self._pg) as raw:
+            unit = pg.PgConnection(raw, self.analyzer, lazy=write)
             uow = UnitOfWork(unit, self.dialect, clock=self.clock)
             try:
                 yield uow
-                await uow.flush()
-                await unit.finish()
-            except BaseException:
-                await unit.abort()
-                raise
+                if write:
+                    await uow.flush()
+                    await unit.finish()
+            except BaseException as exc:
+                if not pg.unavailable(exc, raw):
+                    await unit.abort()
+                    raise
+                # The database went away under the unit (or a statement timed out): the caller should retry.
+                try:
+                    await unit.abort()
+                except Exception:
+                    if not pg.closed(raw):
+                        raw.terminate()  # never hand a connection stuck in a transaction back to the pool
+                if isinstance(exc, StoreUnavailable):
+                    raise
+                raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
         for hook in uow.on_commit:
             hook()
 

@@ -25,10 +25,25 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from userpools.store.connection import StoreUnavailable
 from userpools.store.pg_stats import Analyzer, inserted_table
 
 _DIALECT = asyncpg_dialect(json_serializer=lambda v: orjson.dumps(v).decode())  # type: ignore[no-untyped-call]
 _CACHE_SIZE = 512
+
+# Bounds on waiting for the database, so that an outage fails requests fast instead of hanging them: a
+# new connection, a free connection from the pool (all may be busy reconnecting), one statement.
+CONNECT_TIMEOUT = 5.0
+ACQUIRE_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 5.0
+
+# Errors that mean "the database is away" (class 08 connection exceptions, 57 operator intervention such
+# as pg_terminate_backend or a shutdown, 53 insufficient resources such as too many connections).
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
 
 
 class Row(asyncpg.Record):  # type: ignore[misc]
@@ -212,6 +227,8 @@ class PgConnection:
                 result = Result([], _rowcount(await self.raw.execute(sql, *args)))
         except asyncpg.PostgresError as error:
             raise _translate(error, sql, parameters) from error
+        except (OSError, asyncpg.InterfaceError) as error:  # OSError covers TimeoutError
+            raise _lost(error, self.raw) from error
         if entry.inserts_into is not None and self.analyzer is not None:
             self.analyzer.inserted(entry.inserts_into, result.rowcount)
         return result
@@ -246,7 +263,7 @@ class PgConnection:
     async def abort(self) -> None:
         """Rolls a lazy unit back; its deferred statements never run."""
         self._deferred = []
-        if self._transaction is not None and not self.raw.is_closed():
+        if self._transaction is not None and not closed(self.raw):
             await self._transaction.rollback()
 
     async def _begin(self) -> None:
@@ -265,6 +282,8 @@ class PgConnection:
             await self.raw.executemany(entry.sql, [entry.arguments(params)[1] for params in batch])
         except asyncpg.PostgresError as error:
             raise _translate(error, entry.sql, batch) from error
+        except (OSError, asyncpg.InterfaceError) as error:
+            raise _lost(error, self.raw) from error
         if entry.inserts_into is not None and self.analyzer is not None:
             self.analyzer.inserted(entry.inserts_into, len(batch))
         return Result([], -1)
@@ -288,12 +307,49 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else -1
 
 
-def _translate(error: asyncpg.PostgresError, sql: str, params: Any) -> sa_exc.DBAPIError:
+def _translate(error: asyncpg.PostgresError, sql: str, params: Any) -> Exception:
+    if isinstance(error, _UNAVAILABLE):
+        return StoreUnavailable(f"{type(error).__name__}: {error}")
     if isinstance(error, asyncpg.IntegrityConstraintViolationError):
         return sa_exc.IntegrityError(sql, params, error)
     if isinstance(error, asyncpg.exceptions.DataError):
         return sa_exc.DataError(sql, params, error)
     return sa_exc.DBAPIError(sql, params, error)
+
+
+def _lost(error: Exception, raw: asyncpg.Connection) -> Exception:
+    """A client-side failure of a statement: the database is away when the connection died or timed out."""
+    if isinstance(error, OSError) or closed(raw):
+        return StoreUnavailable(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+    return error
+
+
+def unavailable(error: BaseException, raw: asyncpg.Connection) -> bool:
+    """Whether a unit of work failed because its connection went away (rather than for its own reasons)."""
+    return isinstance(error, StoreUnavailable) or (isinstance(error, Exception) and closed(raw))
+
+
+def closed(raw: asyncpg.Connection) -> bool:
+    try:
+        return bool(raw.is_closed())
+    except asyncpg.InterfaceError:  # the pool took back a connection that closed under it
+        return True
+
+
+@asynccontextmanager
+async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection from ``pool`` within ACQUIRE_TIMEOUT; StoreUnavailable when none can be had."""
+    try:
+        raw = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        # Refused, unreachable, "not currently accepting connections", no such database, timed out.
+        raise StoreUnavailable(
+            f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        ) from error
+    try:
+        yield raw
+    finally:
+        await pool.release(raw)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -313,7 +369,8 @@ async def create_pool(
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     pool = await asyncpg.create_pool(
         dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_no_reset,
-        record_class=Row, server_settings=server_settings,
+        record_class=Row, server_settings=server_settings, timeout=CONNECT_TIMEOUT,
+        command_timeout=COMMAND_TIMEOUT,
     )  # fmt: skip
     assert pool is not None
     return pool

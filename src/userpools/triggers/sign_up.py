@@ -5,8 +5,8 @@ and clientMetadata; for SignUp, ``autoConfirmUser`` confirms the user and ``auto
 ``autoVerifyPhone`` mark the attribute verified (it must be present), an auto-verified alias taking the
 alias from whoever held it; an auto-confirmed user then goes through PostConfirmation_ConfirmSignUp.
 AdminCreateUser ignores the response fields (the trigger can only refuse).
-Difference: the function runs once the new user is written inside the request's transaction (so
-``userName`` is the internal username); a refusal rolls the user back.
+The function runs before the new user is written (``userName`` is the internal username it will have), so
+a slow function holds no write (docs/faults.md); a name taken while it ran is UsernameExistsException.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from userpools.domain.user import CONFIRMED, User
-from userpools.domain.user_pool_rules import PoolRules
 from userpools.errors import InvalidParameterException
 from userpools.operations.context import Context
-from userpools.operations.users_core import save_user
 from userpools.triggers.confirmation import post_confirmation
 from userpools.triggers.events import flag, name_values
 from userpools.triggers.invoke import run_trigger
@@ -63,14 +61,20 @@ def apply_sign_up_response(user: User, response: dict[str, Any]) -> bool:
 
 
 async def sign_up_trigger(
-    ctx: Context, pool: dict[str, Any], rules: PoolRules, user: User, req: dict[str, Any], client_id: str
-) -> None:
-    """SignUp's PreSignUp_SignUp: invoke, then store what the response changed on the new user."""
+    ctx: Context, pool: dict[str, Any], user: User, req: dict[str, Any], client_id: str
+) -> bool:
+    """SignUp's PreSignUp_SignUp on the new, not yet stored ``user``: applies what the response changes.
+
+    True when an attribute was auto-verified (its alias then moves to the new user). An auto-confirmed
+    user goes through PostConfirmation once stored (``confirmed_by_trigger``).
+    """
     response = await pre_sign_up(ctx, pool, user, "PreSignUp_SignUp", req, client_id=client_id)
-    if response is None:
-        return
-    verified = apply_sign_up_response(user, response)
-    if verified or user.status == CONFIRMED:
-        await save_user(ctx, rules, user, move_aliases=verified)
-    if user.status == CONFIRMED:  # an auto-confirmed user is confirmed: PostConfirmation follows
+    return False if response is None else apply_sign_up_response(user, response)
+
+
+async def confirmed_by_trigger(
+    ctx: Context, pool: dict[str, Any], user: User, req: dict[str, Any], client_id: str
+) -> None:
+    """PostConfirmation_ConfirmSignUp for a user PreSignUp auto-confirmed, after it is stored."""
+    if user.status == CONFIRMED:
         await post_confirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", req, client_id)

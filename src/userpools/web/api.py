@@ -27,6 +27,7 @@ from userpools.errors import (
     UnknownOperationException,
 )
 from userpools.observability.metrics import Metrics
+from userpools.observability.probes import STORE_UNAVAILABLE
 from userpools.observability.requests import Observer, RequestInfo
 from userpools.operations.pools import pool_not_found
 from userpools.operations.registry import Operation
@@ -35,6 +36,7 @@ from userpools.protocol import model
 from userpools.protocol.sigv4 import SigV4Verifier
 from userpools.protocol.validate import validate
 from userpools.protocol.wire import CONTENT_TYPE, decode_body, encode, error_parts, operation_from_target
+from userpools.store.connection import StoreUnavailable
 
 log = logging.getLogger("userpools")
 
@@ -87,6 +89,11 @@ class ApiEndpoint:
             outcome = "ok"
         except ServiceError as error:
             answer, outcome = error_parts(error, seen.request_id), error.code
+        except StoreUnavailable as error:
+            # An outage, not a bug: one line, and Cognito's retryable 500 (SDKs retry it by themselves).
+            log.warning("request %s: the database is unavailable: %s", seen.request_id, error)
+            answer = error_parts(InternalErrorException(STORE_UNAVAILABLE), seen.request_id)
+            outcome = "InternalErrorException"
         except Exception:
             log.exception("internal error in request %s", seen.request_id)
             answer, outcome = error_parts(InternalErrorException(), seen.request_id), "InternalErrorException"
