@@ -55,8 +55,12 @@ def _render(shape: Any, value: Any) -> str:
     if isinstance(value, dict):
         if shape.type_name == "structure":
             parts = (f"{k}={_render(shape.members[k], v)}" for k, v in value.items() if k in shape.members)
-        else:
+        elif shape.type_name == "map":
             parts = (f"{_render(shape.key, k)}={_render(shape.value, v)}" for k, v in value.items())
+        else:
+            # An object where the model wants a scalar (a list's too-many members are rendered before
+            # each member's type is checked): shown as it came, under the same redaction.
+            parts = (f"{k}={_render(shape, v)}" for k, v in value.items())
         return "{" + ", ".join(parts) + "}"
     return str(value)
 
