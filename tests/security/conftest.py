@@ -8,7 +8,11 @@ same requests. ``deep``: many more random examples, to hunt for new holes locall
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = {
@@ -19,3 +23,16 @@ _COMMON = {
 settings.register_profile("ci", max_examples=12, derandomize=True, **_COMMON)
 settings.register_profile("deep", max_examples=300, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The hosted-page and userInfo tests reuse the OAuth test helpers (apps with a domain, a cookie-keeping
+# browser); they live with the OAuth tests, whose directory pytest puts on sys.path only for those.
+sys.path.insert(0, str(Path(__file__).parent.parent / "oauth2"))
+
+
+@pytest.fixture(autouse=True)
+def _close_browsers() -> Iterator[None]:
+    from oauth_support import OPEN
+
+    yield
+    while OPEN:
+        OPEN.pop().close()
