@@ -36,3 +36,28 @@ def test_too_many_list_members_of_the_wrong_type_are_a_validation_error(
     assert response.status_code == 400, response.text
     assert response.json()["__type"] in ("InvalidParameterException", "SerializationException")
     assert idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"] == []
+
+
+@pytest.mark.parametrize(
+    ("operation", "body"),
+    [
+        (
+            "AdminUpdateUserAttributes",
+            {"Username": "u", "UserAttributes": [{"Name": "name", "Value": "a\x00b"}]},
+        ),
+        ("AdminCreateUser", {"Username": "v", "UserAttributes": [{"Name": "family_name", "Value": "\x00"}]}),
+        ("CreateGroup", {"GroupName": "g", "Description": "a\x00b"}),
+        ("ListUsers", {"Filter": 'name = "a\x00b"'}),
+    ],
+)
+def test_nul_characters_are_refused_on_both_stores(
+    http: httpx.Client, idp: Any, pool_id: str, operation: str, body: dict[str, Any]
+) -> None:
+    """PostgreSQL text can't hold NUL: these answered 500 there (and stored it on SQLite)."""
+    idp.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS")
+    response = raw_call(http, operation, {"UserPoolId": pool_id, **body})
+    assert response.status_code == 400, response.text
+    error = response.json()
+    assert error["__type"] == "InvalidParameterException"
+    assert "NUL" in error["message"]
+    assert [u["Username"] for u in idp.list_users(UserPoolId=pool_id)["Users"]] == ["u"]

@@ -112,6 +112,9 @@ class _Validator:
         if not isinstance(value, str):
             raise SerializationException(f"{_json_kind(value)} can not be converted to a String")
         self._constraints(shape, value, path, len(value))
+        if "\x00" in value:
+            # No Cognito value needs one, and PostgreSQL text can't hold it: refused alike on both stores.
+            self.fail(shape, path, value, "Member must not contain the NUL character (U+0000)")
         enum = shape.enum
         if enum and value not in enum:
             self.fail(shape, path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]")
