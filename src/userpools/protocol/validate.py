@@ -111,16 +111,17 @@ class _Validator:
     def _string(self, shape: Any, value: Any, path: str) -> Any:
         if not isinstance(value, str):
             raise SerializationException(f"{_json_kind(value)} can not be converted to a String")
+        failed = len(self.errors)
         self._constraints(shape, value, path, len(value))
-        if "\x00" in value:
-            # No Cognito value needs one, and PostgreSQL text can't hold it: refused alike on both stores.
-            self.fail(shape, path, value, "Member must not contain the NUL character (U+0000)")
         enum = shape.enum
         if enum and value not in enum:
             self.fail(shape, path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = _SERVICE_PATTERNS.get(shape.name) or shape.metadata.get("pattern")
         if pattern and value and not _pattern(pattern).fullmatch(value):
             self.fail(shape, path, value, f"Member must satisfy regular expression pattern: {pattern}")
+        if len(self.errors) == failed and "\x00" in value:
+            # No Cognito value needs one, and PostgreSQL text can't hold it: refused alike on both stores.
+            self.fail(shape, path, value, "Member must not contain the NUL character (U+0000)")
         return value
 
     def _integer(self, shape: Any, value: Any, path: str) -> Any:
