@@ -115,3 +115,27 @@ def test_sign_in_form_refuses_forged_requests(app: App) -> None:
     assert bare.status_code in (400, 403) and "code=" not in bare.headers.get("location", "")
     # The real form still works.
     assert victim.submit(form).headers["location"].startswith(CALLBACK + "?code=")
+
+
+def test_nul_characters_are_refused_not_a_500(app: App) -> None:
+    """PostgreSQL text can't hold NUL: each of these answered 500 there before it was refused up front."""
+    browser, live = Browser(app), app.live
+    authorize, token = app.url("/oauth2/authorize"), app.url("/oauth2/token")
+    query = {"client_id": app.client_id, "response_type": "code", "redirect_uri": CALLBACK}
+    form = login_form(browser.open_login(), live.url)
+    answers = {
+        "authorize client_id": browser.get(authorize, params={**query, "client_id": "a\x00"}),
+        "authorize state": browser.get(authorize, params={**query, "state": "\x00"}),
+        "token client_id": httpx.post(token, data={"grant_type": "authorization_code", "client_id": "a\x00"}),
+        "token code": httpx.post(token, data={"grant_type": "authorization_code", "code": "x\x00",
+                                              "client_id": app.client_id}),
+        "revoke": httpx.post(app.url("/oauth2/revoke"), data={"client_id": app.client_id, "token": "x\x00"}),
+        "logout": browser.get(app.url("/logout"), params={"client_id": "a\x00", "logout_uri": SIGNED_OUT}),
+        "domain": httpx.get(live.url + "/domain/a%00b/login"),
+        "login username": browser.http.post(form.action, data={"_csrf": form.csrf, "username": "a\x00",
+                                                                "password": PASSWORD}),
+        "jwks": httpx.get(live.url + "/us-east-1_a%00/.well-known/jwks.json"),
+        "discovery": httpx.get(live.url + "/us-east-1_a%00/.well-known/openid-configuration"),
+    }  # fmt: skip
+    for name, response in answers.items():
+        assert 400 <= response.status_code < 500, f"{name}: {response.status_code}"
