@@ -7,6 +7,7 @@ store as it was (every table's row count, and every row of the test's pool).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from hypothesis import given
 from model_strategies import Builder
 
 from userpools.operations.registry import table
+from userpools.protocol import model
 from userpools.testing import RunningServer
 
 OPERATIONS = sorted(table())
@@ -32,6 +34,8 @@ SERVER_FAULTS = frozenset({"InternalErrorException", "InternalServerException"})
 KNOWN_EXTRA_ERRORS = {
     # An unknown ClientId: "User pool client X does not exist.", as every other client-named operation.
     "RevokeToken": frozenset({"ResourceNotFoundException"}),
+    # An unknown Username: "User does not exist.", as AdminGetDevice and the other Admin* operations.
+    "AdminListDevices": frozenset({"UserNotFoundException"}),
 }
 
 
@@ -66,3 +70,39 @@ def test_operation_survives_hostile_input(
         )
 
     send()
+
+
+def _base(shape: Any, known: dict[str, str], name: str = "") -> Any:
+    """A minimal request: required members only, real ids where the pool has them, else the least value."""
+    if name in known:
+        return known[name]
+    kind = shape.type_name
+    if kind == "structure":
+        return {m: _base(shape.members[m], known, m) for m in shape.required_members}
+    if kind == "string":
+        return shape.enum[0] if shape.enum else "x" * max(int(shape.metadata.get("min", 1)), 1)
+    if kind in ("integer", "long"):
+        return int(shape.metadata.get("min", 1))
+    return {"boolean": False, "list": [], "map": {}, "timestamp": 0, "blob": ""}.get(kind)
+
+
+HOSTILE_STRINGS = ("a\x00b\U0001f600", "'OR'1'='1\\")
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_every_top_level_string_takes_hostile_values(idp: Any, http: httpx.Client, operation: str) -> None:
+    """Deterministic complement of the above: each string member of a minimal request in turn, hostile."""
+    world = make_world(idp)
+    shape = model.input_shape(operation)
+    # With the pool's real ids (to reach the handlers), and with fresh names (so create calls create).
+    fresh = {k: v for k, v in world.known().items() if k not in ("Username", "GroupName")}
+    bases = [_base(shape, world.known()), _base(shape, fresh)] if shape is not None else [{}]
+    strings = [m for m, s in (shape.members.items() if shape is not None else []) if s.type_name == "string"]
+    allowed = modelled_errors(operation) | GENERIC_ERRORS | KNOWN_EXTRA_ERRORS.get(operation, frozenset())
+    allowed -= SERVER_FAULTS
+    for base, member, value in itertools.product(bases, strings, HOSTILE_STRINGS):
+        response = raw_call(http, operation, {**base, member: value})
+        assert response.status_code < 500, f"{operation}.{member}={value!r}: {response.text}"
+        if response.status_code != 200:
+            error = response.json()["__type"]
+            assert error in allowed, f"{operation}.{member}={value!r}: {response.text}"
