@@ -59,7 +59,7 @@ format: $(STAMP)
 # tests run on both stores in the first pass).
 test: $(STAMP) $(JS_STAMP) browser lint
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
-	USERPOOLS_TEST_STORE=postgresql $(BIN)/pytest -n 2 --dist loadfile tests/api tests/cli tests/oauth2 tests/observability $(PYTEST_ARGS)
+	USERPOOLS_TEST_STORE=postgresql $(BIN)/pytest -n 2 --dist loadfile tests/api tests/cli tests/oauth2 tests/observability tests/security $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python tools/gen_operations_doc.py

@@ -88,6 +88,8 @@ async def verifier(uow: UnitOfWork, kid: str) -> Verifier | None:
     found = _PUBLIC.get(kid)
     if found is not None:
         return found
+    if "\x00" in kid:  # never a kid of ours (base64), and PostgreSQL text can't even hold it
+        return None
     key = await uow.signing_keys.by_kid(kid)
     if key is None:
         return None

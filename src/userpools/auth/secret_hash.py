@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from typing import Any
 
+from userpools.auth import client_secrets
 from userpools.errors import NotAuthorizedException
 from userpools.operations.context import Context
 
@@ -29,7 +30,7 @@ async def check_secret_hash(
     internal username), since SDKs differ in which one they use after an alias sign-in.
     """
     client_id = str(client["ClientId"])
-    secrets = await ctx.uow.clients.secrets_of(client_id)
+    secrets = await client_secrets.secrets_of(ctx, client_id)
     if not secrets:
         return
     if not provided:

@@ -24,6 +24,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from userpools.auth import client_secrets
 from userpools.auth.secret_hash import secret_hash
 from userpools.crypto.sealing import Sealer
 from userpools.domain.user_pool_rules import pool_rules
@@ -144,7 +145,7 @@ async def with_secret_hash(ctx: Context, params: dict[str, Any]) -> dict[str, An
     client_id, username = params.get("ClientId"), params.get("Username")
     if not client_id or not username:
         return params
-    secrets = await ctx.uow.clients.secrets_of(str(client_id))
+    secrets = await client_secrets.secrets_of(ctx, str(client_id))
     if not secrets:
         return params
     return {**params, "SecretHash": secret_hash(secrets[0], str(username), str(client_id))}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from userpools.auth import client_secrets
 from userpools.oauth2 import cimd
 from userpools.oauth2.errors import InvalidClient, InvalidRequest
 from userpools.oauth2.sites import Site
@@ -74,7 +75,7 @@ async def authenticate(
     client = await ctx.uow.clients.find(client_id)
     if client is None or client["UserPoolId"] != site.pool_id:
         raise InvalidClient(FAILED)
-    secrets = await ctx.uow.clients.secrets_of(client_id)
+    secrets = await client_secrets.secrets_of(ctx, client_id)
     if not secrets:
         if secret:
             raise InvalidClient("This app client has no secret.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from userpools.auth import client_secrets
 from userpools.domain import client_config, oauth_config
 from userpools.errors import (
     FeatureUnavailableInTierException,
@@ -134,7 +135,7 @@ async def _oauth_settings(
 
 async def _with_secret(ctx: Context, client: dict[str, Any]) -> dict[str, Any]:
     """DescribeUserPoolClient shows the (oldest) secret, as Cognito does."""
-    secrets = await ctx.uow.clients.secrets_of(client["ClientId"])
+    secrets = await client_secrets.secrets_of(ctx, client["ClientId"])
     return {**client, "ClientSecret": secrets[0]} if secrets else client
 
 
@@ -158,7 +159,7 @@ async def create_client(
     if not await ctx.uow.clients.insert(pool_id, client_id, req["ClientName"], doc, ctx.now):
         raise InvalidParameterException(f"Client id {client_id} is already in use.")
     if secret is not None:
-        await ctx.uow.clients.add_secret(client_id, _secret_id(ctx, client_id), secret, ctx.now)
+        await client_secrets.add_secret(ctx, client_id, _secret_id(ctx, client_id), secret)
     return await _with_secret(ctx, await load_client(ctx, pool_id, client_id))
 
 
@@ -243,7 +244,7 @@ async def add_user_pool_client_secret(ctx: Context, req: dict[str, Any]) -> dict
     custom = req.get("ClientSecret")
     value = custom or _random(ctx, 51)
     secret_id = _secret_id(ctx, client_id)
-    if not await ctx.uow.clients.add_secret(client_id, secret_id, value, ctx.now):
+    if not await client_secrets.add_secret(ctx, client_id, secret_id, value):
         raise TooManyRequestsException()
     return {"ClientSecretDescriptor": _descriptor(secret_id, ctx.now, None if custom else value)}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from userpools.auth import client_secrets
 from userpools.auth.access import authenticate
 from userpools.auth.refresh import refresh, revoke_refresh_token, sign_out_everywhere
 from userpools.auth.tokens import revocation_enabled
@@ -42,7 +43,7 @@ async def find_client(ctx: Context, client_id: str) -> dict[str, Any]:
 async def check_client_secret(ctx: Context, client: dict[str, Any], provided: str | None) -> None:
     """A confidential client must send one of its secrets as ClientSecret (compared in constant time)."""
     client_id = client["ClientId"]
-    secrets = await ctx.uow.clients.secrets_of(client_id)
+    secrets = await client_secrets.secrets_of(ctx, client_id)
     if not secrets:
         return
     if not provided:

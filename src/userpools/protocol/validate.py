@@ -59,8 +59,12 @@ def _render(shape: Any, value: Any) -> str:
     if isinstance(value, dict):
         if shape.type_name == "structure":
             parts = (f"{k}={_render(shape.members[k], v)}" for k, v in value.items() if k in shape.members)
-        else:
+        elif shape.type_name == "map":
             parts = (f"{_render(shape.key, k)}={_render(shape.value, v)}" for k, v in value.items())
+        else:
+            # An object where the model wants a scalar (a list's too-many members are rendered before
+            # each member's type is checked): shown as it came, under the same redaction.
+            parts = (f"{k}={_render(shape, v)}" for k, v in value.items())
         return "{" + ", ".join(parts) + "}"
     return str(value)
 
@@ -111,6 +115,7 @@ class _Validator:
     def _string(self, shape: Any, value: Any, path: str) -> Any:
         if not isinstance(value, str):
             raise SerializationException(f"{_json_kind(value)} can not be converted to a String")
+        failed = len(self.errors)
         self._constraints(shape, value, path, len(value))
         enum = shape.enum
         if enum and value not in enum and value not in _SERVICE_ENUM_VALUES.get(shape.name, ()):
@@ -118,6 +123,9 @@ class _Validator:
         pattern = _SERVICE_PATTERNS.get(shape.name) or shape.metadata.get("pattern")
         if pattern and value and not _pattern(pattern).fullmatch(value):
             self.fail(shape, path, value, f"Member must satisfy regular expression pattern: {pattern}")
+        if len(self.errors) == failed and "\x00" in value:
+            # No Cognito value needs one, and PostgreSQL text can't hold it: refused alike on both stores.
+            self.fail(shape, path, value, "Member must not contain the NUL character (U+0000)")
         return value
 
     def _integer(self, shape: Any, value: Any, path: str) -> Any:

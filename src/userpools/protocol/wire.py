@@ -55,5 +55,9 @@ def error_parts(error: ServiceError, request_id: str) -> tuple[int, dict[str, st
     return error.status, headers, encode(error.body())
 
 
+# HTTP forbids control characters in a header value; the message may echo them from the request.
+_CONTROLS = {i: " " for i in (*range(0x20), 0x7F)}
+
+
 def _header_safe(text: str) -> str:
-    return text.encode("ascii", "replace").decode().replace("\r", " ").replace("\n", " ")[:1024]
+    return text.encode("ascii", "replace").decode().translate(_CONTROLS)[:1024]

@@ -68,7 +68,7 @@ client_secrets = Table(
         nullable=False,
         index=True,
     ),
-    Column("secret", String(64), nullable=False),
+    Column("secret", String(256), nullable=False),  # sealed (auth.client_secrets)
     Column("created", Float, nullable=False),
 )
 

@@ -11,6 +11,7 @@ domain, at URLs that reach this server (``oauth2.sites``); the domain serves the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +24,9 @@ from userpools.operations.context import Services
 from userpools.store.database import Database
 
 _CACHE = {"cache-control": "public, max-age=300"}
+# UserPoolIdType's pattern: anything else names no pool, and never reaches the store (a NUL would
+# fail there on PostgreSQL).
+_POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 
 
 def _not_found(pool_id: str) -> Response:
@@ -31,6 +35,8 @@ def _not_found(pool_id: str) -> Response:
 
 async def _keys(database: Database, services: Services, pool_id: str) -> list[dict[str, Any]] | None:
     """The pool's JWKs (created on first need), or None when the pool does not exist."""
+    if not _POOL_ID.fullmatch(pool_id):
+        return None
     async with database.unit_of_work(False) as uow:
         if not await uow.pools.exists(pool_id):
             return None
@@ -55,6 +61,8 @@ async def jwks(request: Request) -> Response:
 async def openid_configuration(request: Request) -> Response:
     pool_id = request.path_params["pool_id"]
     services: Services = request.app.state.services
+    if not _POOL_ID.fullmatch(pool_id):
+        return _not_found(pool_id)
     async with request.app.state.database.unit_of_work(False) as uow:
         if not await uow.pools.exists(pool_id):
             return _not_found(pool_id)

@@ -64,10 +64,27 @@ def _prefix(request: Request) -> str:
     return f"{PATH_PREFIX}/{domain}" if request.url.path.startswith(f"{PATH_PREFIX}/{domain}/") else ""
 
 
+NUL_REFUSED = "The request contains a NUL character."
+
+
+async def _carries_nul(request: Request) -> bool:
+    """A NUL in the path, query or form body: no parameter needs one and PostgreSQL text can't hold it."""
+    if "\x00" in request.url.path or b"\x00" in request.scope.get("query_string", b""):
+        return True
+    if b"%00" in request.scope.get("query_string", b""):
+        return True
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        body = await request.body()  # kept by Starlette: the handler's request.form() reads it again
+        return b"%00" in body or b"\x00" in body
+    return False
+
+
 def page_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         place = None
         try:
+            if await _carries_nul(request):
+                raise PageError("invalid_request", NUL_REFUSED, 400)
             place = await place_of(request)
             return await handler(request, place)
         except PageError as exc:
@@ -85,6 +102,8 @@ def page_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 def api_handler(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
+            if await _carries_nul(request):
+                raise InvalidRequest(NUL_REFUSED)
             return await handler(request, await place_of(request))
         except OAuthError as exc:
             return oauth_error(exc, request)

@@ -449,7 +449,7 @@ def upgrade() -> None:
         "client_secrets",
         sa.Column("secret_id", sa.String(length=128), nullable=False),
         sa.Column("client_id", sa.String(length=128), nullable=False),
-        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("secret", sa.String(length=256), nullable=False),
         sa.Column("created", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
