@@ -69,7 +69,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
     )
     federated.install()  # /oauth2/authorize sends users of external providers to them
-    database = Database(settings.database_url, clock)
+    database = Database(settings.database_url, clock, shared=settings.shared_store)
     runner = Runner(services, database)
     observer = Observer(services.metrics, settings.requests_logged)
     api = ApiEndpoint(
@@ -115,3 +115,14 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.runner = runner
     app.state.metrics = services.metrics
     return Root(api, app, Cors(settings.cors_origins))
+
+
+def from_environment() -> Root:
+    """The app of one ``userpools serve --workers N`` worker (uvicorn's factory): settings from the
+    environment the command passed on, in a store other workers share."""
+    from userpools import config
+    from userpools.observability import logs
+
+    settings = config.from_env().with_(shared_store=True, seed=None)  # the parent seeded once
+    logs.configure(settings.log_level, settings.log_format)
+    return create_app(settings)

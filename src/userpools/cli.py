@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from userpools import config
 from userpools.observability import logs
@@ -28,6 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
         "data_dir": Path(args.data_dir) if args.data_dir else None,
         "log_level": args.log_level,
         "log_format": args.log_format,
+        "workers": args.workers,
     }
     try:
         settings = config.from_env(**overrides)
@@ -35,22 +37,30 @@ def _serve(args: argparse.Namespace) -> int:
             from userpools.seed import load
 
             load(settings.seed)  # a malformed file is reported here, before anything starts
-        app = create_app(settings)
+        app = create_app(settings.with_(shared_store=settings.shared_store or settings.workers > 1))
     except ValueError as exc:
         print(f"userpools: {exc}", file=sys.stderr)
         return 2
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "log_config": None,  # uvicorn's records go through the handler logs.configure installed
+        "access_log": False,
+        "loop": "auto",
+        "http": "auto",
+        "server_header": False,
+    }
+    if settings.workers == 1:
+        logs.configure(settings.log_level, settings.log_format)
+        uvicorn.run(app, **options)
+        return 0
+    from userpools import workers
+
+    workers.prepare(app)  # migrations, the seed file and the master key file, once, before any worker
+    workers.export(overrides)
     logs.configure(settings.log_level, settings.log_format)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        log_config=None,  # uvicorn's records go through the handler logs.configure installed
-        access_log=False,
-        loop="auto",
-        http="auto",
-        server_header=False,
-    )
+    uvicorn.run(workers.FACTORY, factory=True, workers=settings.workers, **options)
     return 0
 
 
@@ -138,6 +148,11 @@ def parser() -> argparse.ArgumentParser:
         help="SigV4 checking (default: local on loopback; off = unsigned admin calls too, loopback only)",
     )
     s.add_argument("--seed", help="YAML or JSON file of pools, clients and users to create at start")
+    s.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes on the one port (default 1; env USERPOOLS_WORKERS; see docs/deployment.md)",
+    )
     s.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     s.add_argument("--log-format", choices=["text", "json"], help="json: one JSON object per line")
     s.set_defaults(func=_serve)

@@ -86,6 +86,13 @@ class Settings:
     # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
     quotas: str = "off"
     quota_max_rps: int = 0
+    # Worker processes of ``userpools serve`` on one port (docs/deployment.md). More than one sets
+    # shared_store in each worker.
+    workers: int = 1
+    # True when other processes use the same store (several workers, or several nodes on one SQLite
+    # file): nothing that assumes this process owns the store alone (the pool cache, in-memory quota
+    # counters) is used. PostgreSQL never assumes sole ownership.
+    shared_store: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -204,6 +211,8 @@ class Settings:
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.quotas not in ("on", "off"):
             raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
+        if self.workers < 1:
+            raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")
         if self.pitr_retention_days < 1:
             raise ValueError("USERPOOLS_PITR_RETENTION_DAYS must be at least 1")
         if self.sms_sender not in ("console", "file"):
