@@ -24,7 +24,6 @@ from test_devices_support import Setup
 from pg_support import pg_create, pg_drop
 
 
-
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     name = f"userpools_nodes_{uuid.uuid4().hex[:12]}"
