@@ -30,6 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
         "log_level": args.log_level,
         "log_format": args.log_format,
         "workers": args.workers,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
     }
     try:
         settings = config.from_env(**overrides)
@@ -50,6 +51,10 @@ def _serve(args: argparse.Namespace) -> int:
         "loop": "auto",
         "http": "auto",
         "server_header": False,
+        # X-Forwarded-For / -Proto of trusted proxies set the client address (risk signals, auth events)
+        # and the scheme (Secure cookies of the hosted UI).
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips or None,
     }
     if settings.workers == 1:
         logs.configure(settings.log_level, settings.log_format)
@@ -152,6 +157,10 @@ def parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         help="worker processes on the one port (default 1; env USERPOOLS_WORKERS; see docs/deployment.md)",
+    )
+    s.add_argument(
+        "--forwarded-allow-ips",
+        help="proxies trusted for X-Forwarded-For/-Proto, comma-separated or '*' (default 127.0.0.1)",
     )
     s.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     s.add_argument("--log-format", choices=["text", "json"], help="json: one JSON object per line")

@@ -86,6 +86,11 @@ class Settings:
     # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
     quotas: str = "off"
     quota_max_rps: int = 0
+    # Behind a load balancer or TLS terminator: the addresses (comma-separated, or "*") whose
+    # X-Forwarded-For / X-Forwarded-Proto headers are trusted for the client address and scheme (uvicorn's
+    # forwarded_allow_ips). Empty: uvicorn's default, $FORWARDED_ALLOW_IPS or 127.0.0.1. Public URLs come
+    # from public_url, never from request headers.
+    forwarded_allow_ips: str = ""
     # Worker processes of ``userpools serve`` on one port (docs/deployment.md). More than one sets
     # shared_store in each worker.
     workers: int = 1
