@@ -13,7 +13,12 @@ from starlette.middleware.cors import CORSMiddleware
 from userpools.adapters.log_sink import LogSink
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
-from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
+from userpools.crypto.sealing import (
+    Sealer,
+    decode_master_key,
+    decode_master_keys,
+    load_or_create_master_key,
+)
 from userpools.federation.clients import FederationClients
 from userpools.oauth2 import federated
 from userpools.observability import probes
@@ -52,6 +57,18 @@ def master_key(settings: Settings) -> bytes:
     return load_or_create_master_key(settings.data_dir / "master.key")
 
 
+def previous_master_keys(settings: Settings) -> tuple[bytes, ...]:
+    if settings.master_key_previous:
+        return decode_master_keys(settings.master_key_previous)
+    path = settings.data_dir / "master.key.previous"
+    return decode_master_keys(path.read_text()) if not settings.master_key and path.exists() else ()
+
+
+def sealer_of(settings: Settings, random: Random) -> Sealer:
+    """The master key and the previous ones (a rotation in progress)."""
+    return Sealer(master_key(settings), random, previous_master_keys(settings))
+
+
 def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Root:
     settings.check()
     clock = clock or SystemClock()
@@ -63,7 +80,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         random=random,
         email=CountingSender(make_sender(settings.email_sender, settings, clock), metrics.messages, "email"),
         sms=CountingSender(make_sender(settings.sms_sender, settings, clock), metrics.messages, "sms"),
-        sealer=Sealer(master_key(settings), random),
+        sealer=sealer_of(settings, random),
         federation=FederationClients.for_settings(settings),
         metrics=metrics,
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),

@@ -58,6 +58,10 @@ class Settings:
     # Base64 of 32 bytes. Seals signing keys and challenge sessions; every node of one deployment needs the
     # same one. Empty: read (or create once) data_dir/master.key, fine for a single node.
     master_key: str = ""
+    # Master key rotation (docs/deployment.md): the keys used before, comma-separated; they still open
+    # what they sealed until ``userpools master-key rotate`` has re-sealed it. With the key file:
+    # data_dir/master.key.previous.
+    master_key_previous: str = ""
     log_level: str = "info"
     # "text" for a terminal, "json" for log collectors (one object per line; see docs/observability.md).
     log_format: str = "text"
