@@ -7,6 +7,7 @@ several calls (SRP, MFA, device SRP, ...) continues on a node other than the one
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import json
@@ -15,6 +16,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +24,10 @@ from typing import Any
 
 import boto3
 import httpx
+import pytest
 from botocore.config import Config
 
+from pg_support import pg_create, pg_drop
 from userpools.testing import DUMMY_KEY, free_port
 
 # The SRP and device helpers of the API tests drive flows through any object with boto3's methods.
@@ -83,6 +87,20 @@ class Node:
             aws_secret_access_key=DUMMY_KEY[1],
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, max_pool_connections=50),
         )
+
+
+@contextmanager
+def fresh_pg(purpose: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped afterwards (skips the test without PostgreSQL)."""
+    name = f"userpools_{purpose}_{uuid.uuid4().hex[:12]}"
+    try:
+        url = asyncio.run(pg_create(name))
+    except OSError as exc:
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    try:
+        yield url
+    finally:
+        asyncio.run(pg_drop(name))
 
 
 def node_env(data_dir: Path, **extra: str) -> dict[str, str]:

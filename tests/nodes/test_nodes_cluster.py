@@ -3,7 +3,6 @@ each of its calls lands on another node (docs/deployment.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import time
 import uuid
@@ -16,25 +15,25 @@ import jwt
 import pyotp
 import pytest
 from botocore.exceptions import ClientError
-from nodes_support import USERPOOLS, Node, RoundRobin, cluster, node_env, outbox_code, restart
+from nodes_support import USERPOOLS, Node, RoundRobin, cluster, fresh_pg, node_env, outbox_code, restart
 from oauth_support import CALLBACK, App, Browser, add_user, exchange, query_of
-from test_auth_support import PASSWORD, Srp, claims, error_of, make_client, make_pool, make_user
+from test_auth_support import (
+    PASSWORD,
+    Srp,
+    claims,
+    error_of,
+    make_client,
+    make_pool,
+    make_user,
+    password_auth,
+)
 from test_devices_support import Setup
-
-from pg_support import pg_create, pg_drop
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    name = f"userpools_nodes_{uuid.uuid4().hex[:12]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
+    with fresh_pg("nodes") as url:
         yield url
-    finally:
-        asyncio.run(pg_drop(name))
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +58,7 @@ def test_sign_up_confirm_and_password_sign_in(rr: RoundRobin, data_dir: Path) ->
     rr.sign_up(ClientId=client_id, Username="sam", Password=PASSWORD, UserAttributes=[
         {"Name": "email", "Value": "sam@example.com"}])  # fmt: skip
     rr.confirm_sign_up(ClientId=client_id, Username="sam", ConfirmationCode=outbox_code(data_dir, "sam"))
-    result = rr.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "sam", "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]
+    result = password_auth(rr, client_id, "sam")["AuthenticationResult"]
     user = rr.get_user(AccessToken=result["AccessToken"])
     assert user["Username"] == "sam"
     assert len(set(rr.served)) == 3
@@ -86,11 +81,7 @@ def test_srp_new_password_and_refresh(rr: RoundRobin) -> None:
     rr.admin_create_user(
         UserPoolId=pool_id, Username="bob", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS"
     )
-    challenge = rr.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "bob", "PASSWORD": "Temp-Passw0rd!"},
-    )
+    challenge = password_auth(rr, client_id, "bob", "Temp-Passw0rd!")
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     done = rr.respond_to_auth_challenge(
         ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge["Session"],
@@ -107,16 +98,13 @@ def test_totp_mfa_set_up_and_sign_in(rr: RoundRobin) -> None:
     )
     client_id = make_client(rr, pool_id)["ClientId"]
     make_user(rr, pool_id, "tess")
-    auth = {"USERNAME": "tess", "PASSWORD": PASSWORD}
-    access = rr.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)[
-        "AuthenticationResult"
-    ]["AccessToken"]
+    access = password_auth(rr, client_id, "tess")["AuthenticationResult"]["AccessToken"]
     totp = pyotp.TOTP(rr.associate_software_token(AccessToken=access)["SecretCode"])
     assert rr.verify_software_token(AccessToken=access, UserCode=totp.now())["Status"] == "SUCCESS"
     rr.set_user_mfa_preference(
         AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
     )
-    challenge = rr.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
+    challenge = password_auth(rr, client_id, "tess")
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     # The next step's code: the current one was spent verifying the secret.
     done = rr.respond_to_auth_challenge(
@@ -141,10 +129,7 @@ def test_global_sign_out_revokes_on_every_node(rr: RoundRobin, nodes: list[Node]
     pool_id = make_pool(rr)
     client_id = make_client(rr, pool_id)["ClientId"]
     make_user(rr, pool_id, "gail")
-    auth = {"USERNAME": "gail", "PASSWORD": PASSWORD}
-    access = rr.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)[
-        "AuthenticationResult"
-    ]["AccessToken"]
+    access = password_auth(rr, client_id, "gail")["AuthenticationResult"]["AccessToken"]
     a, b, c = (node.client() for node in nodes)
     for client in (b, c):  # every node has seen (and cached the verification of) the token
         assert client.get_user(AccessToken=access)["Username"] == "gail"
@@ -162,8 +147,7 @@ def test_key_rotation_is_seen_by_every_node(
     pool_id = make_pool(rr)
     client_id = make_client(rr, pool_id)["ClientId"]
     make_user(rr, pool_id, "kim")
-    auth = {"USERNAME": "kim", "PASSWORD": PASSWORD}
-    before = rr.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
+    before = password_auth(rr, client_id, "kim")
     old_kid = jwt.get_unverified_header(before["AuthenticationResult"]["AccessToken"])["kid"]
     rotated = subprocess.run(
         [str(USERPOOLS), "keys", "rotate", pool_id, "--db", pg_url, "--data-dir", str(data_dir)],
@@ -174,9 +158,7 @@ def test_key_rotation_is_seen_by_every_node(
         jwks = httpx.get(f"{node.url}/{pool_id}/.well-known/jwks.json", timeout=10).json()
         kids = {key["kid"] for key in jwks["keys"]}
         assert old_kid in kids and len(kids) == 4, kids
-        token = node.client().initiate_auth(
-            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth
-        )["AuthenticationResult"]["AccessToken"]
+        token = password_auth(node.client(), client_id, "kim")["AuthenticationResult"]["AccessToken"]
         kid = jwt.get_unverified_header(token)["kid"]
         assert kid != old_kid and kid in kids
         key = jwt.PyJWK({k: v for k, v in jwks["keys"][[j["kid"] for j in jwks["keys"]].index(kid)].items()})
@@ -248,10 +230,7 @@ def test_lockout_counts_across_nodes_and_survives_a_restart(rr: RoundRobin, node
     make_user(rr, pool_id, "lee")
 
     def sign_in(password: str) -> tuple[str, str]:
-        auth = {"USERNAME": "lee", "PASSWORD": password}
-        return error_of(
-            rr.initiate_auth, ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth
-        )
+        return error_of(password_auth, idp=rr, client_id=client_id, username="lee", password=password)
 
     for _ in range(5):  # spread over the three nodes; none saw more than two
         assert sign_in("Wrong-Passw0rd!") == ("NotAuthorizedException", "Incorrect username or password.")
@@ -262,9 +241,5 @@ def test_lockout_counts_across_nodes_and_survives_a_restart(rr: RoundRobin, node
     assert sign_in("Wrong-Passw0rd!") == ("NotAuthorizedException", "Incorrect username or password.")
     assert sign_in(PASSWORD) == ("NotAuthorizedException", "Password attempts exceeded")
     time.sleep(2.1)
-    result = rr.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "lee", "PASSWORD": PASSWORD},
-    )
+    result = password_auth(rr, client_id, "lee")
     assert "AccessToken" in result["AuthenticationResult"]

@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pyotp
 from nodes_support import USERPOOLS, Node, node_env, outbox_code
-from test_auth_support import PASSWORD, error_of, make_client, make_pool, make_user
+from test_auth_support import PASSWORD, error_of, make_client, make_pool, make_user, password_auth
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(USERPOOLS), *args], check=False, env=env, capture_output=True, text=True, timeout=60
     )
-
-
-def _sign_in(idp: object, client_id: str, username: str) -> dict[str, str]:
-    auth = {"USERNAME": username, "PASSWORD": PASSWORD}
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)  # type: ignore[attr-defined, no-any-return]
 
 
 def test_rotate_with_previous_key(tmp_path: Path) -> None:
@@ -37,7 +32,7 @@ def test_rotate_with_previous_key(tmp_path: Path) -> None:
     )
     client_id = make_client(idp, pool_id)["ClientId"]
     make_user(idp, pool_id, "tess")
-    access = _sign_in(idp, client_id, "tess")["AuthenticationResult"]["AccessToken"]  # type: ignore[index]
+    access = password_auth(idp, client_id, "tess")["AuthenticationResult"]["AccessToken"]
     totp = pyotp.TOTP(idp.associate_software_token(AccessToken=access)["SecretCode"])
     idp.verify_software_token(AccessToken=access, UserCode=totp.now())
     idp.set_user_mfa_preference(
@@ -68,8 +63,8 @@ def test_rotate_with_previous_key(tmp_path: Path) -> None:
     try:
         node.wait_ready()
         idp = node.client()
-        assert "AccessToken" in _sign_in(idp, client_id, "sam")["AuthenticationResult"]  # type: ignore[operator]
-        challenge = _sign_in(idp, client_id, "tess")
+        assert "AccessToken" in password_auth(idp, client_id, "sam")["AuthenticationResult"]
+        challenge = password_auth(idp, client_id, "tess")
         assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
         done_mfa = idp.respond_to_auth_challenge(
             ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
@@ -102,7 +97,7 @@ def test_rotate_the_key_file(tmp_path: Path) -> None:
     pool_id = make_pool(idp)
     client_id = make_client(idp, pool_id)["ClientId"]
     make_user(idp, pool_id, "kim")
-    token = _sign_in(idp, client_id, "kim")["AuthenticationResult"]["AccessToken"]  # type: ignore[index]
+    token = password_auth(idp, client_id, "kim")["AuthenticationResult"]["AccessToken"]
     node.stop()
     old = (tmp_path / "master.key").read_text()
 
@@ -119,7 +114,7 @@ def test_rotate_the_key_file(tmp_path: Path) -> None:
         node.wait_ready()
         idp = node.client()
         assert idp.get_user(AccessToken=token)["Username"] == "kim"  # public keys did not change
-        assert "AccessToken" in _sign_in(idp, client_id, "kim")["AuthenticationResult"]  # type: ignore[operator]
+        assert "AccessToken" in password_auth(idp, client_id, "kim")["AuthenticationResult"]
         assert error_of(idp.get_user, AccessToken="x.y.z")[0] == "NotAuthorizedException"
     finally:
         node.stop()

@@ -3,17 +3,13 @@ both worker processes, with no errors and one consistent view of the store."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from nodes_support import Node, cluster
+from nodes_support import Node, cluster, fresh_pg
 from test_auth_support import PASSWORD, make_client, make_pool
-
-from pg_support import pg_create, pg_drop
 
 USERS = 24
 
@@ -23,15 +19,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "shared.db")
         return
-    name = f"userpools_workers_{uuid.uuid4().hex[:12]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
+    with fresh_pg("workers") as url:
         yield url
-    finally:
-        asyncio.run(pg_drop(name))
 
 
 def test_two_workers_sign_up_and_sign_in_concurrently(db: str, tmp_path: Path) -> None:
