@@ -141,6 +141,7 @@ def _master_key_rotate(args: argparse.Namespace) -> int:
     from userpools.app import master_key, previous_master_keys
     from userpools.auth.reseal import ResealError
     from userpools.crypto.sealing import decode_master_key, new_master_key
+    from userpools.errors import ServiceError
 
     settings = config.from_env(db=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
     key_file = settings.data_dir / "master.key"
@@ -162,6 +163,9 @@ def _master_key_rotate(args: argparse.Namespace) -> int:
         done = asyncio.run(_reseal(settings, current, previous))
     except (ValueError, ResealError) as exc:
         print(f"userpools: {exc}", file=sys.stderr)
+        return 1
+    except ServiceError as exc:  # e.g. a point-in-time recovery pending: user writes are paused
+        print(f"userpools: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
     if new_key:  # only once the store is re-sealed under it
         with (settings.data_dir / "master.key.previous").open("a") as fh:

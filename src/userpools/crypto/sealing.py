@@ -38,11 +38,6 @@ class Sealer:
         self._keys = (master_key, *(key for key in previous if key != master_key))
         self._random = random
 
-    @property
-    def rotating(self) -> bool:
-        """True while previous master keys are configured."""
-        return len(self._keys) > 1
-
     @cache  # noqa: B019 - one Sealer per process; the cache holds a few derived keys
     def _aead(self, purpose: str, index: int = 0) -> AESGCM:
         return AESGCM(_derive(self._keys[index], purpose, KEY_BYTES))
