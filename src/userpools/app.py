@@ -13,7 +13,12 @@ from starlette.middleware.cors import CORSMiddleware
 from userpools.adapters.log_sink import LogSink
 from userpools.adapters.outbox import ConsoleSender, FileSender
 from userpools.config import Settings
-from userpools.crypto.sealing import Sealer, decode_master_key, load_or_create_master_key
+from userpools.crypto.sealing import (
+    Sealer,
+    decode_master_key,
+    decode_master_keys,
+    load_or_create_master_key,
+)
 from userpools.federation.clients import FederationClients
 from userpools.oauth2 import federated
 from userpools.observability import probes
@@ -54,12 +59,24 @@ def master_key(settings: Settings) -> bytes:
     return load_or_create_master_key(settings.data_dir / "master.key")
 
 
+def previous_master_keys(settings: Settings) -> tuple[bytes, ...]:
+    if settings.master_key_previous:
+        return decode_master_keys(settings.master_key_previous)
+    path = settings.data_dir / "master.key.previous"
+    return decode_master_keys(path.read_text()) if not settings.master_key and path.exists() else ()
+
+
+def sealer_of(settings: Settings, random: Random) -> Sealer:
+    """The master key and the previous ones (a rotation in progress)."""
+    return Sealer(master_key(settings), random, previous_master_keys(settings))
+
+
 def create_app(settings: Settings, clock: Clock | None = None, random: Random | None = None) -> Root:
     settings.check()
     clock = clock or SystemClock()
     random = random or SystemRandom()
     metrics = Metrics()
-    database = Database(settings.database_url, clock)
+    database = Database(settings.database_url, clock, shared=settings.shared_store)
     import_jobs = ImportScheduler(database, settings.import_batch_size, settings.import_lease_seconds)
     services = Services(
         settings=settings,
@@ -67,7 +84,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         random=random,
         email=CountingSender(make_sender(settings.email_sender, settings, clock), metrics.messages, "email"),
         sms=CountingSender(make_sender(settings.sms_sender, settings, clock), metrics.messages, "sms"),
-        sealer=Sealer(master_key(settings), random),
+        sealer=sealer_of(settings, random),
         federation=FederationClients.for_settings(settings),
         metrics=metrics,
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
@@ -130,3 +147,14 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.runner = runner
     app.state.metrics = services.metrics
     return Root(api, app, Cors(settings.cors_origins))
+
+
+def from_environment() -> Root:
+    """The app of one ``userpools serve --workers N`` worker (uvicorn's factory): settings from the
+    environment the command passed on, in a store other workers share."""
+    from userpools import config
+    from userpools.observability import logs
+
+    settings = config.from_env().with_(shared_store=True, seed=None)  # the parent seeded once
+    logs.configure(settings.log_level, settings.log_format)
+    return create_app(settings)

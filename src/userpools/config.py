@@ -58,6 +58,10 @@ class Settings:
     # Base64 of 32 bytes. Seals signing keys and challenge sessions; every node of one deployment needs the
     # same one. Empty: read (or create once) data_dir/master.key, fine for a single node.
     master_key: str = ""
+    # Master key rotation (docs/deployment.md): the keys used before, comma-separated; they still open
+    # what they sealed until ``userpools master-key rotate`` has re-sealed it. With the key file:
+    # data_dir/master.key.previous.
+    master_key_previous: str = ""
     log_level: str = "info"
     # "text" for a terminal, "json" for log collectors (one object per line; see docs/observability.md).
     log_format: str = "text"
@@ -90,6 +94,18 @@ class Settings:
     import_batch_size: int = 1000
     # PostgreSQL: a running job whose node has not reported for this long is taken over by another node.
     import_lease_seconds: int = 60
+    # Behind a load balancer or TLS terminator: the addresses (comma-separated, or "*") whose
+    # X-Forwarded-For / X-Forwarded-Proto headers are trusted for the client address and scheme (uvicorn's
+    # forwarded_allow_ips). Empty: uvicorn's default, $FORWARDED_ALLOW_IPS or 127.0.0.1. Public URLs come
+    # from public_url, never from request headers.
+    forwarded_allow_ips: str = ""
+    # Worker processes of ``userpools serve`` on one port (docs/deployment.md). More than one sets
+    # shared_store in each worker.
+    workers: int = 1
+    # True when other processes use the same store (several workers, or several nodes on one SQLite
+    # file): nothing that assumes this process owns the store alone (the pool cache, in-memory quota
+    # counters) is used. PostgreSQL never assumes sole ownership.
+    shared_store: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -208,6 +224,8 @@ class Settings:
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.quotas not in ("on", "off"):
             raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
+        if self.workers < 1:
+            raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")
         if self.pitr_retention_days < 1:
             raise ValueError("USERPOOLS_PITR_RETENTION_DAYS must be at least 1")
         if self.sms_sender not in ("console", "file"):

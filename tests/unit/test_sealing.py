@@ -33,3 +33,18 @@ def test_sealed_text_never_starts_with_a_dash() -> None:
     assert not worst.seal("session", b"x").startswith(("-", "_"))
     sealer = Sealer(bytes(32), SystemRandom())
     assert not any(sealer.seal("session", b"x").startswith(("-", "_")) for _ in range(500))
+
+
+def test_previous_keys_open_and_reseal_under_the_current_key() -> None:
+    old, new = Sealer(b"o" * 32, SystemRandom()), Sealer(b"n" * 32, SystemRandom(), [b"o" * 32])
+    by_old = old.seal("totp-secret", b"JBSWY3DP", b"pool/sub")
+    assert new.open("totp-secret", by_old, b"pool/sub") == b"JBSWY3DP"  # fallback to the previous key
+    fresh = new.reseal("totp-secret", by_old, b"pool/sub")
+    assert fresh is not None and fresh != by_old
+    alone = Sealer(b"n" * 32, SystemRandom())  # the previous key retired
+    assert alone.open("totp-secret", fresh, b"pool/sub") == b"JBSWY3DP"
+    assert alone.open("totp-secret", by_old, b"pool/sub") is None
+    assert new.reseal("totp-secret", fresh, b"pool/sub") == fresh  # already current: unchanged
+    assert alone.reseal("totp-secret", by_old, b"pool/sub") is None
+    assert old.open("totp-secret", new.seal("totp-secret", b"x")) is None  # sealing uses the new key
+    assert new.derive_all("codes") == [new.derive("codes"), old.derive("codes")]

@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from userpools.adapters.lines import append_line
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._#-]")
 _LOG_GROUP = re.compile(r"^arn:[\w-]+:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$")
 _BUCKET = re.compile(r"^arn:[\w-]+:s3:::([^/:]+)$")
@@ -76,10 +78,4 @@ class LogSink:
                 sys.stdout.write(line)
                 sys.stdout.flush()
             else:
-                await asyncio.to_thread(_append, path, line)
-
-
-def _append(path: Path, line: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(line)
+                await asyncio.to_thread(append_line, path, line)

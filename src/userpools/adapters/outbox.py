@@ -8,6 +8,7 @@ import logging
 from dataclasses import asdict
 from pathlib import Path
 
+from userpools.adapters.lines import append_line
 from userpools.ports import Clock, Message
 
 log = logging.getLogger("userpools.messages")
@@ -27,7 +28,7 @@ class ConsoleSender:
 
 
 class FileSender:
-    """Appends each message as one JSON line; safe for several senders in one process."""
+    """Appends each message as one JSON line; safe for several senders in one or several processes."""
 
     _locks: dict[Path, asyncio.Lock] = {}
 
@@ -39,12 +40,7 @@ class FileSender:
         line = json.dumps({"sent_at": self.clock.now(), **asdict(message)}, ensure_ascii=False) + "\n"
         lock = self._locks.setdefault(self.path, asyncio.Lock())
         async with lock:
-            await asyncio.to_thread(self._append, line)
-
-    def _append(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+            await asyncio.to_thread(append_line, self.path, line)
 
 
 def read_outbox(path: Path, user: str | None = None, limit: int = 20) -> list[dict[str, object]]:

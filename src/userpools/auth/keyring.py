@@ -49,7 +49,7 @@ _PRIVATE: dict[str, rsa.RSAPrivateKey] = {}
 _PUBLIC: dict[str, Verifier] = {}
 
 
-def _associated(pool_id: str, kid: str) -> bytes:
+def associated(pool_id: str, kid: str) -> bytes:
     return f"{pool_id}\x00{kid}".encode()
 
 
@@ -73,7 +73,7 @@ async def _signer(uow: UnitOfWork, sealer: Sealer, pool_id: str, kid: str) -> Si
     private = _PRIVATE.get(kid)
     if private is None:
         sealed = await uow.signing_keys.read_private_sealed(kid)
-        der = None if sealed is None else sealer.open(SEAL_PURPOSE, sealed, _associated(pool_id, kid))
+        der = None if sealed is None else sealer.open(SEAL_PURPOSE, sealed, associated(pool_id, kid))
         if der is None:
             raise SigningKeyError(
                 f"the signing key {kid} of {pool_id} can't be opened: is this the master key it was "
@@ -104,7 +104,7 @@ async def add_generation(
     rows: list[dict[str, Any]] = []
     for use, private in zip(USES, private_keys, strict=True):
         kid = keys.new_kid(random.token_bytes(keys.KID_BYTES))
-        sealed = sealer.seal(SEAL_PURPOSE, keys.private_bytes(private), _associated(pool_id, kid))
+        sealed = sealer.seal(SEAL_PURPOSE, keys.private_bytes(private), associated(pool_id, kid))
         rows.append(
             {
                 "kid": kid,

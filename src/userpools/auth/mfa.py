@@ -104,10 +104,18 @@ async def issue(
     return _answer(kind, seal_session(ctx, state), parameters)
 
 
-def code_digest(ctx: Context, sid: str, code: str) -> str:
+def code_digest(ctx: Context, sid: str, code: str, key: bytes | None = None) -> str:
     """A keyed digest of an SMS / email MFA code, bound to its challenge."""
-    key = ctx.services.sealer.derive(CODE_PURPOSE)
+    key = key or ctx.services.sealer.derive(CODE_PURPOSE)
     return hmac.new(key, f"{sid}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def code_matches(ctx: Context, sid: str, code: str, digest: str) -> bool:
+    """Whether ``code`` is the one of ``digest``, made under the current or a previous master key."""
+    return any(
+        hmac.compare_digest(code_digest(ctx, sid, code, key), digest)
+        for key in ctx.services.sealer.derive_all(CODE_PURPOSE)
+    )
 
 
 def setup_challenge(ctx: Context, who: Caller, user: User) -> dict[str, Any]:

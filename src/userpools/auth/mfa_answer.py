@@ -10,7 +10,6 @@ again), so codes cannot be guessed more often than passwords can be tried.
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from userpools.auth import mfa, mfa_user, risk, user_auth
@@ -63,9 +62,7 @@ async def answer(
         if good:
             await save_user(ctx, who.rules, user)  # records the step: the code can't be reused
     else:
-        good = hmac.compare_digest(
-            mfa.code_digest(ctx, str(state.extra.get("i")), code), str(state.extra["c"])
-        )
+        good = mfa.code_matches(ctx, str(state.extra.get("i")), code, str(state.extra["c"]))
     if state.extra.get(user_auth.FIRST_FACTOR):  # a USER_AUTH sign-in code: lockout applies, no MFA follows
         return await user_auth.code_answered(ctx, who, user, good, CodeMismatchException(WRONG_CODE))
     await risk.second_factor(ctx, who, user, passed=good)  # the sign-in's auth event (issue 6)

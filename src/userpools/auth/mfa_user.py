@@ -47,8 +47,13 @@ def reachable(user: User, factor: str) -> bool:
     return TOKEN in user.settings
 
 
+def associated(pool_id: str, sub: str) -> bytes:
+    """What a user's sealed TOTP secret is bound to (auth/reseal.py re-seals it)."""
+    return f"{pool_id}/{sub}".encode()
+
+
 def _aad(user: User) -> bytes:
-    return f"{user.pool_id}/{user.sub}".encode()
+    return associated(user.pool_id, user.sub)
 
 
 def set_pending_secret(ctx: Context, user: User, secret: str) -> None:

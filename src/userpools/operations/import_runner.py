@@ -3,9 +3,9 @@
 State lives in the store (``store/import_jobs.py``): a node claims a started job (``owner``, kept alive by a
 ``heartbeat`` each batch), reads its file once and imports it in batches, each one transaction that inserts
 the batch's users (one executemany), its log lines and the job's counters and ``next_row``. A job whose
-node died is claimed again by a sweep (at once on SQLite, whose file one process owns; after the lease,
-``import_lease_seconds``, on PostgreSQL) and resumes after its last committed batch: no row is imported
-twice.
+node died is claimed again by a sweep (at once on a SQLite file this process owns alone; after the lease,
+``import_lease_seconds``, on PostgreSQL or a SQLite file shared by several workers) and resumes after its
+last committed batch: no row is imported twice.
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ class ImportScheduler:
         return self.services.clock.now()
 
     def _stale_before(self) -> float:
-        # A SQLite file belongs to this process alone: a running job no task of ours runs is orphaned.
-        return self._now + 1 if self.database.is_sqlite else self._now - self.lease
+        # A store this process owns alone: a running job no task of ours runs is orphaned.
+        return self._now - self.lease if self.database.shared else self._now + 1
 
     async def sweep(self) -> None:
         """Expires jobs never started and resumes started ones no live node runs."""

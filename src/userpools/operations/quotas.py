@@ -7,8 +7,9 @@ rate, three times UserAuthentication's. One Userpools deployment is one account;
 counts apart. A ``LimitDefinition`` names its category with the ``Category`` attribute (the model's docs).
 
 Enforcement is off unless USERPOOLS_QUOTAS=on (docs/quotas.md); off, nothing is counted or read. On
-SQLite, whose store one process owns (as for store/pool_cache.py), the counter is in memory; on
-PostgreSQL it is a row per category and second shared by every node (store/quotas.py). Provisioned
+SQLite, when one process owns the store (as for store/pool_cache.py), the counter is in memory; on
+PostgreSQL, and on a SQLite file shared by several worker processes (Settings.shared_store), it is a row
+per category and second shared by every node (store/quotas.py). Provisioned
 values are re-read at most once a second, at once on the node that changed them.
 
 Known differences: only API operations are counted (not the hosted UI / OAuth 2.0 endpoints, where
@@ -117,7 +118,7 @@ class Throttle:
     def __init__(self, services: Services, database: Database) -> None:
         self.services = services
         self.database = database
-        self.local: dict[str, tuple[int, int]] = {}  # counter -> (second, count); SQLite only
+        self.local: dict[str, tuple[int, int]] = {}  # counter -> (second, count); unshared SQLite only
         self.limits: dict[str, int] = {}
         self.read_at = -LIMITS_TTL
         self.generation = -1
@@ -131,10 +132,13 @@ class Throttle:
         if op_name in RESPOND:
             counter, limit = counter + "/respond", limit * 3
         second = int(self.services.clock.now())
-        if self.database.is_sqlite:
+        if not self.database.shared:
             last, count = self.local.get(counter, (second, 0))
             count = count + 1 if last == second else 1
             self.local[counter] = (second, count)
+        elif self.database.is_sqlite:
+            async with self.database.unit_of_work(True) as uow:
+                count = await QuotaRepo(uow.conn, uow.dialect).hit(counter, second)
         else:
             async with self.database.relaxed_connection() as conn:  # the upsert commits alone, unflushed
                 count = await QuotaRepo(conn, "postgresql").hit(counter, second)

@@ -44,7 +44,7 @@ class Database:
     """SQLite runs on the sqlite3 driver on the loop thread (see store/connection.py); PostgreSQL on asyncpg
     (store/pg.py)."""
 
-    def __init__(self, url: str, clock: Clock | None = None) -> None:
+    def __init__(self, url: str, clock: Clock | None = None, shared: bool = False) -> None:
         self.url = url
         self.clock = clock or SystemClock()  # stamps the change journal (store/journal.py)
         self.is_sqlite = url.startswith("sqlite")
@@ -54,11 +54,14 @@ class Database:
         self._relaxed: asyncpg.Pool | None = None  # see relaxed_connection
         self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
         self._reader: Connection | None = None
-        # Only a store this process owns alone may cache pools (see store/pool_cache.py).
-        self.pool_cache = PoolCache() if self.is_sqlite else None
+        # Only a store this process owns alone may cache pools (see store/pool_cache.py): not a SQLite
+        # file that other worker processes write too (``shared``), never PostgreSQL.
+        self.shared = shared or not self.is_sqlite
+        self.pool_cache = None if self.shared else PoolCache()
         if self.is_sqlite:
             self._sync = _sqlite_engine(url)
-        # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite.
+        # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite. The lock is per
+        # process: writers of other processes on a shared file wait in SQLite (busy_timeout, below).
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Writing units each hold a pooled connection while they wait for that lock (_sqlite_write_unit).
         self._writers = asyncio.Semaphore(_SQLITE_WRITERS)

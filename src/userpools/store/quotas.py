@@ -13,15 +13,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from userpools.store.connection import Conn
 from userpools.store.tables import provisioned_limits, quota_windows
 
-_PG_HIT = (
-    postgresql.insert(quota_windows)
-    .values(category=bindparam("category"), second=bindparam("second"), count=1)
-    .on_conflict_do_update(
-        index_elements=[quota_windows.c.category, quota_windows.c.second],
-        set_={"count": quota_windows.c.count + 1},
+_HIT = {
+    name: (
+        dialect.insert(quota_windows)
+        .values(category=bindparam("category"), second=bindparam("second"), count=1)
+        .on_conflict_do_update(
+            index_elements=[quota_windows.c.category, quota_windows.c.second],
+            set_={"count": quota_windows.c.count + 1},
+        )
+        .returning(quota_windows.c.count)
     )
-    .returning(quota_windows.c.count)
-)
+    # SQLite: a file shared by several worker processes (operations/quotas.py)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _SWEEP = delete(quota_windows).where(
     quota_windows.c.category == bindparam("category"), quota_windows.c.second < bindparam("before")
 )
@@ -36,7 +40,7 @@ class QuotaRepo:
     async def hit(self, category: str, second: int) -> int:
         """Counts one request in ``category``'s window ``second``; the window's count including it."""
         params = {"category": category, "second": second}
-        count = int((await self.conn.execute(_PG_HIT, params)).scalar_one())
+        count = int((await self.conn.execute(_HIT[self.dialect], params)).scalar_one())
         if count == 1:  # the first request of a window clears the windows before the last one
             await self.conn.execute(_SWEEP, {"category": category, "before": second - 1})
         return count
