@@ -1,4 +1,4 @@
-"""``userpools`` command line: serve, outbox, keys rotate."""
+"""``userpools`` command line: serve, outbox, keys rotate, export, restore."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from userpools import config
+from userpools import backup_cli, config
 from userpools.observability import logs
 
 
@@ -154,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--db", help="SQLite file path or postgresql://... URL (default: the server's)")
     r.add_argument("--data-dir", help="directory of the default database and master key (default .userpools)")
     r.set_defaults(func=_keys_rotate)
+    backup_cli.add_parsers(sub)
     return p
 
 
