@@ -114,4 +114,4 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.database = database
     app.state.runner = runner
     app.state.metrics = services.metrics
-    return Root(api, app, Cors(settings.cors_origins))
+    return Root(api, app, Cors(settings.cors_origins), settings.body_timeout)

@@ -50,6 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
         loop="auto",
         http="auto",
         server_header=False,
+        **settings.uvicorn_options(),
     )
     return 0
 

@@ -113,7 +113,13 @@ def server(
         app = create_app(settings, clock=clock, random=random)
         watch = _StartupWatch(app)
         config = uvicorn.Config(
-            watch, host=settings.host, port=port, log_level="warning", lifespan="on", access_log=False
+            watch,
+            host=settings.host,
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+            **settings.uvicorn_options(),
         )
         srv = uvicorn.Server(config)
         thread = threading.Thread(target=_run, args=(srv,), name=f"userpools-{port}", daemon=True)
