@@ -38,13 +38,10 @@ async def pg_drop(name: str) -> None:
 
 
 @contextmanager
-def store_server(**overrides: Any) -> Iterator[RunningServer]:
-    """A live server on the test store: SQLite, or a fresh PostgreSQL database (USERPOOLS_TEST_STORE)."""
-    if os.environ.get("USERPOOLS_TEST_STORE") != "postgresql":
-        with server(email_sender="file", sms_sender="file", **overrides) as srv:
-            yield srv
-        return
-    name = f"userpools_live_{uuid.uuid4().hex[:12]}"
+def fresh_database(prefix: str = "userpools_live") -> Iterator[str]:
+    """A new PostgreSQL database, dropped afterwards; skips the test when PostgreSQL is unreachable
+    (fails it in CI)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         url = asyncio.run(pg_create(name))
     except OSError as exc:
@@ -52,7 +49,17 @@ def store_server(**overrides: Any) -> Iterator[RunningServer]:
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     try:
-        with server(email_sender="file", sms_sender="file", db=url, **overrides) as srv:
-            yield srv
+        yield url
     finally:
         asyncio.run(pg_drop(name))
+
+
+@contextmanager
+def store_server(**overrides: Any) -> Iterator[RunningServer]:
+    """A live server on the test store: SQLite, or a fresh PostgreSQL database (USERPOOLS_TEST_STORE)."""
+    if os.environ.get("USERPOOLS_TEST_STORE") != "postgresql":
+        with server(email_sender="file", sms_sender="file", **overrides) as srv:
+            yield srv
+        return
+    with fresh_database() as url, server(email_sender="file", sms_sender="file", db=url, **overrides) as srv:
+        yield srv

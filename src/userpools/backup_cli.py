@@ -18,6 +18,15 @@ def _settings(args: argparse.Namespace) -> config.Settings:
     return config.from_env(db=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
 
 
+def has_master_key(settings: config.Settings, why: str) -> bool:
+    """Whether the server's master key is configured; says ``why`` it is needed when it is not."""
+    if settings.master_key or (settings.data_dir / "master.key").exists():
+        return True
+    where = settings.data_dir / "master.key"
+    print(f"userpools: no master key (USERPOOLS_MASTER_KEY or {where}): {why}", file=sys.stderr)
+    return False
+
+
 def _export(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     try:
@@ -56,12 +65,7 @@ async def export(settings: config.Settings, pools: list[str], out: BinaryIO) -> 
 
 def _restore(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if not settings.master_key and not (settings.data_dir / "master.key").exists():
-        print(
-            f"userpools: no master key (USERPOOLS_MASTER_KEY or {settings.data_dir / 'master.key'}): "
-            "restoring needs the master key of the server that exported the pools",
-            file=sys.stderr,
-        )
+    if not has_master_key(settings, "restoring needs the master key of the server that exported the pools"):
         return 2
     try:
         with open(args.file, "rb") as file:

@@ -77,12 +77,7 @@ def _keys_rotate(args: argparse.Namespace) -> int:
     import asyncio
 
     settings = config.from_env(db=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
-    if not settings.master_key and not (settings.data_dir / "master.key").exists():
-        print(
-            f"userpools: no master key (USERPOOLS_MASTER_KEY or {settings.data_dir / 'master.key'}): "
-            "it must be the server's, or its signing keys can't be used",
-            file=sys.stderr,
-        )
+    if not backup_cli.has_master_key(settings, "it must be the server's, or its signing keys can't be used"):
         return 2
     try:
         kids = asyncio.run(_rotate(settings, args.pool))

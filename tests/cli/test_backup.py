@@ -7,10 +7,8 @@ still work, and exporting it again gives the same file.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 from cli_support import clean_env, run_cli
 
-from pg_support import pg_create, pg_drop
+from pg_support import fresh_database
 from userpools.testing import server
 
 KEY = base64.b64encode(b"k" * 32).decode()
@@ -32,17 +30,8 @@ PASSWORD = "Correct-horse-9"
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"userpools_backup_{uuid.uuid4().hex[:12]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
+    with fresh_database("userpools_backup") as url:
         yield url
-    finally:
-        asyncio.run(pg_drop(name))
 
 
 def cli(*args: str, key: str = KEY, data_dir: Path) -> Any:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert
 from sqlalchemy.engine import Connection
 
-from pg_support import pg_create, pg_drop
+from pg_support import fresh_database
 from userpools.store import backup
 from userpools.store import tables as t
 from userpools.store.backup_tables import NOT_EXPORTED, check_coverage
@@ -92,24 +92,14 @@ class _Counting(io.RawIOBase):
 @pytest.fixture
 def databases(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], Database]]:
     """Makes fresh stores of the kind the test asks for (its ``store`` parameter)."""
-    made: list[str] = []
+    with ExitStack() as stack:
 
-    def make() -> Database:
-        if request.param == "sqlite":
-            return Database(f"sqlite:///{tmp_path / f'm{uuid.uuid4().hex[:8]}.db'}")
-        name = f"userpools_memory_{uuid.uuid4().hex[:12]}"
-        try:
-            url = asyncio.run(pg_create(name))
-        except OSError as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"PostgreSQL is required in CI: {exc}")
-            pytest.skip(f"PostgreSQL unreachable: {exc}")
-        made.append(name)
-        return Database(url)
+        def make() -> Database:
+            if request.param == "sqlite":
+                return Database(f"sqlite:///{tmp_path / f'm{uuid.uuid4().hex[:8]}.db'}")
+            return Database(stack.enter_context(fresh_database("userpools_memory")))
 
-    yield make
-    for name in made:
-        asyncio.run(pg_drop(name))
+        yield make
 
 
 @pytest.mark.parametrize("databases", ["sqlite", "postgresql"], indirect=True)
