@@ -61,7 +61,7 @@ def crowded(idp: Any) -> str:
     for n in range(most):
         idp.admin_create_user(UserPoolId=pool_id, Username=f"u{n:03d}", MessageAction="SUPPRESS")
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=f"u{n:03d}", GroupName="g000")
-    for n in range(page_max(idp, "ListUserPoolClients", "MaxResults") + 1):
+    for _ in range(page_max(idp, "ListUserPoolClients", "MaxResults") + 1):
         make_client(idp, pool_id)
     return pool_id
 
