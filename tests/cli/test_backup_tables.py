@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
@@ -59,34 +58,34 @@ def _fill(conn: Connection, users: int) -> None:
     conn.execute(insert(t.users), rows)
 
 
-def _peak(database: Database, users: int) -> tuple[int, int]:
-    """(peak bytes allocated while exporting, lines written) for a pool of ``users`` users."""
+def _peaks(source: Database, target: Database, users: int, file: Path) -> tuple[int, int, int]:
+    """(peak bytes allocated while exporting, while restoring, lines) for a pool of ``users`` users."""
 
-    async def run() -> tuple[int, int]:
-        await database.start()
+    async def run() -> tuple[int, int, int]:
+        await source.start()
+        await target.start()
         try:
-            await database.run_sync(lambda conn: _fill(conn, users))
-            out = _Counting()
-            tracemalloc.start()
-            await database.run_sync(lambda conn: backup.export_pool(conn, POOL, out))
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            return peak, out.lines
+            await source.run_sync(lambda conn: _fill(conn, users))
+            with file.open("wb") as out:
+                tracemalloc.start()
+                await source.run_sync(lambda conn: backup.export_pool(conn, POOL, out))
+                exported = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            with file.open("rb") as stream:
+                lines = backup.read_lines(stream)
+                tracemalloc.start()
+                _, counts = await target.run_sync(
+                    lambda conn: backup.restore_pool(conn, next(lines), lines, False, None)
+                )
+                restored = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            assert counts["users"] == users
+            return exported, restored, len(file.read_bytes().splitlines())
         finally:
-            await database.close()
+            await source.close()
+            await target.close()
 
     return asyncio.run(run())
-
-
-class _Counting(io.RawIOBase):
-    """A sink that keeps nothing, so only the export's own memory is measured."""
-
-    def __init__(self) -> None:
-        self.lines = 0
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.lines += data.count(b"\n")
-        return len(data)
 
 
 @pytest.fixture
@@ -103,10 +102,10 @@ def databases(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callab
 
 
 @pytest.mark.parametrize("databases", ["sqlite", "postgresql"], indirect=True)
-def test_export_memory_does_not_grow_with_the_pool(databases: Callable[[], Database]) -> None:
-    small, lines = _peak(databases(), 2 * backup.BATCH)
-    assert lines == 2 * backup.BATCH + 2
-    large, lines = _peak(databases(), 8 * backup.BATCH)
-    assert lines == 8 * backup.BATCH + 2
+def test_memory_does_not_grow_with_the_pool(databases: Callable[[], Database], tmp_path: Path) -> None:
+    small = _peaks(databases(), databases(), 2 * backup.BATCH, tmp_path / "small.jsonl")
+    large = _peaks(databases(), databases(), 8 * backup.BATCH, tmp_path / "large.jsonl")
+    assert (small[2], large[2]) == (2 * backup.BATCH + 2, 8 * backup.BATCH + 2)
     # Four times the users, about the same memory (a whole pool held at once would take ~4x).
-    assert large < small * 1.6, (small, large)
+    assert large[0] < small[0] * 1.6, ("export", small, large)
+    assert large[1] < small[1] * 1.6, ("restore", small, large)
