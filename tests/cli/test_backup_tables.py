@@ -61,7 +61,7 @@ def _fill(conn: Connection, users: int) -> None:
 def _peaks(source: Database, target: Database, users: int, file: Path) -> tuple[int, int, int]:
     """(peak bytes allocated while exporting, while restoring, lines) for a pool of ``users`` users."""
 
-    async def run() -> tuple[int, int, int]:
+    async def run() -> tuple[int, int]:
         await source.start()
         await target.start()
         try:
@@ -80,12 +80,13 @@ def _peaks(source: Database, target: Database, users: int, file: Path) -> tuple[
                 restored = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()
             assert counts["users"] == users
-            return exported, restored, len(file.read_bytes().splitlines())
+            return exported, restored
         finally:
             await source.close()
             await target.close()
 
-    return asyncio.run(run())
+    exported, restored = asyncio.run(run())
+    return exported, restored, len(file.read_bytes().splitlines())
 
 
 @pytest.fixture
