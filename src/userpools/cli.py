@@ -15,6 +15,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from userpools.app import create_app
+    from userpools.web.http_limits import uvicorn_options
 
     overrides = {
         "host": args.host,
@@ -48,9 +49,8 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,  # uvicorn's records go through the handler logs.configure installed
         access_log=False,
         loop="auto",
-        http="auto",
         server_header=False,
-        **settings.uvicorn_options(),
+        **{"http": "auto", **uvicorn_options(settings)},
     )
     return 0
 

@@ -86,22 +86,15 @@ class Settings:
     # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
     quotas: str = "off"
     quota_max_rps: int = 0
-    # Slow and greedy clients (docs/limits.md): seconds a client may take to send a request body (408
-    # after that), seconds an idle keep-alive connection stays open, the most requests served at once
-    # (0: no limit; beyond it new connections get 503), and the most bytes of request line and headers.
+    # Slow and greedy clients (docs/limits.md, web/http_limits.py): seconds a client may take to send the
+    # headers, and then the body, of a request (408 after that), seconds an idle keep-alive connection stays
+    # open, the most requests served at once (0: no limit; beyond it 503), and the most bytes of request line
+    # and headers (431 beyond).
     body_timeout: int = 30
     keep_alive_timeout: int = 5
     limit_concurrency: int = 0
     max_header_bytes: int = 16384
     extra: Mapping[str, str] = field(default_factory=dict)
-
-    def uvicorn_options(self) -> dict[str, Any]:
-        """The uvicorn settings that bound slow or greedy clients (the body deadline is web/asgi.py's)."""
-        return {
-            "timeout_keep_alive": self.keep_alive_timeout,
-            "limit_concurrency": self.limit_concurrency or None,
-            "h11_max_incomplete_event_size": self.max_header_bytes,
-        }
 
     @property
     def requests_logged(self) -> bool:

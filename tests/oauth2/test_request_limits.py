@@ -4,6 +4,7 @@ requests go on being served."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from collections.abc import Iterator
@@ -115,3 +116,46 @@ def test_trickled_body_is_cut_at_the_deadline(strict: RunningServer) -> None:
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert time.monotonic() - started < DEADLINE + 2
+
+
+def _raw(url: str, data: bytes) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=DEADLINE + 5)
+    sock.sendall(data)
+    return sock
+
+
+def test_oversized_headers_get_431(strict: RunningServer) -> None:
+    limit = strict.settings.max_header_bytes
+    fits = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * (limit - 100) + b"\r\n\r\n"
+    with _raw(strict.url, fits) as sock:
+        assert sock.recv(100).startswith(b"HTTP/1.1 200 ")
+    big = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * (limit + 100) + b"\r\n\r\n"
+    with _raw(strict.url, big) as sock:
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 431 ") and answer.endswith(b"The request headers are too large.")
+    # Megabytes of headers: refused as soon as the limit is passed (the rest unread, so the connection
+    # may be reset under the client's feet before it reads the 431).
+    host, port = strict.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=DEADLINE + 5) as sock:
+        answer = b""
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # refused before all was sent
+            sock.sendall(b"GET /health HTTP/1.1\r\nX-Pad: " + b"a" * (limit * 100))
+        try:
+            answer = _answer(sock)
+        except ConnectionResetError:
+            answer = answer or b"HTTP/1.1 431 (reset before it was read)"
+    assert answer.startswith(b"HTTP/1.1 431 ")
+    assert strict.client().list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_stalled_headers_get_408(strict: RunningServer) -> None:
+    started = time.monotonic()
+    stalled = [_raw(strict.url, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Ty") for _ in range(3)]
+    for _ in range(5):
+        assert strict.client().list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    for sock in stalled:
+        with sock:
+            answer = _answer(sock)
+        assert answer.startswith(b"HTTP/1.1 408 ") and b"headers did not arrive in time" in answer
+    assert time.monotonic() - started < DEADLINE + 3

@@ -106,6 +106,7 @@ def server(
     import uvicorn
 
     from userpools.app import create_app
+    from userpools.web.http_limits import uvicorn_options
 
     with tempfile.TemporaryDirectory(prefix="userpools-") as tmp:
         port = overrides.pop("port", None) or free_port()
@@ -119,7 +120,7 @@ def server(
             log_level="warning",
             lifespan="on",
             access_log=False,
-            **settings.uvicorn_options(),
+            **uvicorn_options(settings),
         )
         srv = uvicorn.Server(config)
         thread = threading.Thread(target=_run, args=(srv,), name=f"userpools-{port}", daemon=True)
