@@ -152,6 +152,7 @@ def test_oversized_headers_get_431(strict: RunningServer) -> None:
 def test_stalled_headers_get_408(strict: RunningServer) -> None:
     started = time.monotonic()
     stalled = [_raw(strict.url, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Ty") for _ in range(3)]
+    stalled.append(_raw(strict.url, b""))  # connects, sends nothing
     for _ in range(5):
         assert strict.client().list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
     for sock in stalled:

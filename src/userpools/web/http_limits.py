@@ -37,12 +37,19 @@ def limited_protocol(max_header_bytes: int, header_timeout: float) -> type[HttpT
         _in_head = False
         _head_timer: asyncio.TimerHandle | None = None
 
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._start_head()  # a connection that never sends a byte is timed too
+
+        def _start_head(self) -> None:
+            self._in_head = True  # a request starts: its request line and headers are counted and timed
+            self._head_bytes = 0
+            self._tail = b""
+            self._head_timer = self.loop.call_later(header_timeout, self._refuse, TOO_SLOW)
+
         def data_received(self, data: bytes) -> None:
             if not self._in_head and (self.cycle is None or self.cycle.response_complete):
-                self._in_head = True  # a new request starts: its headers are counted and timed
-                self._head_bytes = 0
-                self._tail = b""
-                self._head_timer = self.loop.call_later(header_timeout, self._refuse, TOO_SLOW)
+                self._start_head()
             if self._in_head:
                 # Count only the bytes up to the blank line that ends the headers (the body may follow
                 # in the same chunk); the blank line may straddle two chunks.
