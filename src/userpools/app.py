@@ -146,7 +146,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
     app.state.database = database
     app.state.runner = runner
     app.state.metrics = services.metrics
-    return Root(api, app, Cors(settings.cors_origins))
+    return Root(api, app, Cors(settings.cors_origins), settings.body_timeout)
 
 
 def from_environment() -> Root:
@@ -154,7 +154,9 @@ def from_environment() -> Root:
     environment the command passed on, in a store other workers share."""
     from userpools import config
     from userpools.observability import logs
+    from userpools.web.http_limits import uvicorn_options
 
     settings = config.from_env().with_(shared_store=True, seed=None)  # the parent seeded once
     logs.configure(settings.log_level, settings.log_format)
+    uvicorn_options(settings)  # this worker's header limits (its protocol class is the parent's, by name)
     return create_app(settings)

@@ -1,4 +1,4 @@
-"""``userpools`` command line: serve, outbox, keys rotate, import, import-log."""
+"""``userpools`` command line: serve, outbox, keys rotate, master-key, import, import-log, export, restore."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from userpools import config
+from userpools import backup_cli, config
 from userpools.observability import logs
 
 
@@ -16,6 +16,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from userpools.app import create_app
+    from userpools.web.http_limits import uvicorn_options
 
     overrides = {
         "host": args.host,
@@ -55,6 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
         # and the scheme (Secure cookies of the hosted UI).
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips or None,
+        **uvicorn_options(settings),  # slow and greedy clients (web/http_limits.py)
     }
     if settings.workers == 1:
         logs.configure(settings.log_level, settings.log_format)
@@ -91,12 +93,7 @@ def _keys_rotate(args: argparse.Namespace) -> int:
     import asyncio
 
     settings = config.from_env(db=args.db, data_dir=Path(args.data_dir) if args.data_dir else None)
-    if not settings.master_key and not (settings.data_dir / "master.key").exists():
-        print(
-            f"userpools: no master key (USERPOOLS_MASTER_KEY or {settings.data_dir / 'master.key'}): "
-            "it must be the server's, or its signing keys can't be used",
-            file=sys.stderr,
-        )
+    if not backup_cli.has_master_key(settings, "it must be the server's, or its signing keys can't be used"):
         return 2
     try:
         kids = asyncio.run(_rotate(settings, args.pool))
@@ -266,6 +263,8 @@ def parser() -> argparse.ArgumentParser:
     from userpools.cli_import import add_commands
 
     add_commands(sub)  # import, import-log
+
+    backup_cli.add_parsers(sub)
     return p
 
 

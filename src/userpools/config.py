@@ -106,6 +106,14 @@ class Settings:
     # file): nothing that assumes this process owns the store alone (the pool cache, in-memory quota
     # counters) is used. PostgreSQL never assumes sole ownership.
     shared_store: bool = False
+    # Slow and greedy clients (docs/limits.md, web/http_limits.py): seconds a client may take to send the
+    # headers, and then the body, of a request (408 after that), seconds an idle keep-alive connection stays
+    # open, the most requests served at once (0: no limit; beyond it 503), and the most bytes of request line
+    # and headers (431 beyond).
+    body_timeout: int = 30
+    keep_alive_timeout: int = 5
+    limit_concurrency: int = 0
+    max_header_bytes: int = 16384
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

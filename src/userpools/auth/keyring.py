@@ -53,6 +53,11 @@ def associated(pool_id: str, kid: str) -> bytes:
     return f"{pool_id}\x00{kid}".encode()
 
 
+def opens(sealer: Sealer, pool_id: str, kid: str, sealed: str) -> bool:
+    """Whether a stored private key opens with this master key (checked by ``userpools restore``)."""
+    return sealer.open(SEAL_PURPOSE, sealed, associated(pool_id, kid)) is not None
+
+
 async def signers(
     uow: UnitOfWork, sealer: Sealer, random: Random, now: float, pool_id: str
 ) -> dict[str, Signer]:

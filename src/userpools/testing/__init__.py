@@ -106,6 +106,7 @@ def server(
     import uvicorn
 
     from userpools.app import create_app
+    from userpools.web.http_limits import uvicorn_options
 
     with tempfile.TemporaryDirectory(prefix="userpools-") as tmp:
         port = overrides.pop("port", None) or free_port()
@@ -113,7 +114,13 @@ def server(
         app = create_app(settings, clock=clock, random=random)
         watch = _StartupWatch(app)
         config = uvicorn.Config(
-            watch, host=settings.host, port=port, log_level="warning", lifespan="on", access_log=False
+            watch,
+            host=settings.host,
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+            **uvicorn_options(settings),
         )
         srv = uvicorn.Server(config)
         thread = threading.Thread(target=_run, args=(srv,), name=f"userpools-{port}", daemon=True)

@@ -7,6 +7,7 @@ middleware stack, one response event pair. Browser SDKs call it cross-origin, so
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -47,20 +48,92 @@ class Cors:
         return origin if origin in self.origins else None
 
 
+class BodyTimeout(Exception):
+    """The client did not send its whole request body in time (already answered with 408)."""
+
+
+_TIMEOUT_BODY = b"The request body did not arrive in time."
+
+
+class _Deadline:
+    """A request's receive/send with a deadline on the body: uvicorn has none, so a client trickling a body
+    (or sending headers, then nothing) would hold its request open for ever.
+
+    When the deadline passes before the body is complete, the client gets 408 and the connection closes;
+    the app sees BodyTimeout from ``receive`` and whatever it sends after that is dropped.
+    """
+
+    __slots__ = ("deadline", "done", "expired", "raw_receive", "raw_send", "started")
+
+    def __init__(self, receive: Receive, send: Send, seconds: float) -> None:
+        self.raw_receive = receive
+        self.raw_send = send
+        self.deadline = asyncio.get_running_loop().time() + seconds
+        self.done = False  # the whole body has arrived
+        self.started = False  # a response has started
+        self.expired = False
+
+    async def receive(self) -> Message:
+        if self.done:
+            return await self.raw_receive()
+        remaining = self.deadline - asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(max(remaining, 0.0)):
+                message = await self.raw_receive()
+        except TimeoutError:
+            await self._expire()
+            raise BodyTimeout from None
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            self.done = True
+        return message
+
+    async def _expire(self) -> None:
+        self.expired = True
+        if self.started:
+            return
+        self.started = True
+        headers = [(b"content-type", b"text/plain"), (b"connection", b"close")]
+        headers.append((b"content-length", str(len(_TIMEOUT_BODY)).encode()))
+        await self.raw_send({"type": "http.response.start", "status": 408, "headers": headers})
+        await self.raw_send({"type": "http.response.body", "body": _TIMEOUT_BODY})
+
+    async def send(self, message: Message) -> None:
+        if self.expired:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.raw_send(message)
+
+
 class Root:
     """Dispatches ``/`` to the API endpoint and everything else (including lifespan) to ``web``."""
 
-    def __init__(self, api: ApiEndpoint, web: Any, cors: Cors) -> None:
+    def __init__(self, api: ApiEndpoint, web: Any, cors: Cors, body_timeout: float = 30.0) -> None:
         self.api = api
         self.web = web
         self.cors = cors
+        self.body_timeout = body_timeout
 
     @property
     def state(self) -> Any:
         return self.web.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/":
+        if scope["type"] != "http":
+            await self.web(scope, receive, send)
+            return
+        guard = _Deadline(receive, send, self.body_timeout)
+        try:
+            await self._http(scope, guard.receive, guard.send)
+        except BodyTimeout:
+            return
+        except Exception:
+            if guard.expired:
+                return  # the app turned the timeout into an error of its own: 408 has gone out already
+            raise
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/":
             method = scope["method"]
             if method == "POST":
                 return await self._api(scope, receive, send)
