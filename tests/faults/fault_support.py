@@ -66,9 +66,12 @@ class Serve:
 
 
 def cognito(url: str, timeout: float = 15) -> Any:
-    """A boto3 client that tries once and gives up after ``timeout`` seconds (loopback auth: any keys)."""
+    """A boto3 client that tries once and gives up after ``timeout`` seconds (loopback auth: any keys).
+
+    ``total_max_attempts``: botocore reads ``max_attempts`` as retries, so 1 there means two attempts, and
+    a 500 the test must see would be retried away."""
     config = Config(
-        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=timeout, read_timeout=timeout
+        retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=timeout, read_timeout=timeout
     )
     return boto3.client(
         "cognito-idp",
