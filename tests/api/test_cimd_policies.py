@@ -80,7 +80,7 @@ def test_create_refuses_bad_patterns(
 
 
 def test_model_constraints(live: RunningServer, pool_id: str, client_id: str) -> None:
-    raw = live.client(config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    raw = live.client(config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
     for extra in (
         {"CacheDuration": 3600},
         {"URLPatterns": ["http://example.com/client.json"]},

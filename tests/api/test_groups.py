@@ -17,7 +17,7 @@ ROLE = "arn:aws:iam::123456789012:role/readers"
 @pytest.fixture(scope="module")
 def unchecked(live: RunningServer) -> Any:
     """A client that sends what it is given, so the server's own validation is what is tested."""
-    return live.client(config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    return live.client(config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
 
 
 def error_of(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

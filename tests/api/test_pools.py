@@ -314,7 +314,7 @@ def test_bad_create_is_refused_and_creates_nothing(
 
 
 def test_model_validation_errors_create_nothing(live: Any, idp: Any) -> None:
-    raw = live.client(config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    raw = live.client(config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
     before = pool_ids(idp)
     policies = {"PasswordPolicy": {"MinimumLength": 5}}
     fails(
@@ -471,7 +471,7 @@ def test_list_only_shows_the_callers_region() -> None:
 
 
 def test_list_rejects_bad_input(live: Any) -> None:
-    raw = live.client(config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+    raw = live.client(config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
     fails(lambda: raw.list_user_pools(MaxResults=61), "InvalidParameterException", "maxResults")
     fails(lambda: raw.list_user_pools(MaxResults=0), "InvalidParameterException", "maxResults")
     fails(lambda: raw.list_user_pools(MaxResults=5, NextToken="not-a-token!"), "InvalidParameterException")

@@ -83,5 +83,5 @@ def client(url: str, region: str = "us-east-1", key: str = "AKIDCLI", secret: st
         region_name=region,
         aws_access_key_id=key,
         aws_secret_access_key=secret,
-        config=Config(retries={"max_attempts": 1}),
+        config=Config(retries={"total_max_attempts": 1}),
     )

@@ -85,7 +85,7 @@ class Node:
             region_name="us-east-1",
             aws_access_key_id=DUMMY_KEY[0],
             aws_secret_access_key=DUMMY_KEY[1],
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, max_pool_connections=50),
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, max_pool_connections=50),
         )
 
 

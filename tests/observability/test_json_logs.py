@@ -49,7 +49,7 @@ def _exercise(url: str, outbox: Path) -> list[str]:
     """Sign-up, confirmation, sign-in, GetUser and a wrong password; returns every secret it handled."""
     idp: Any = boto3.client(
         "cognito-idp", endpoint_url=url, region_name="us-east-1", aws_access_key_id="AKIDLOGS",
-        aws_secret_access_key="logs-secret", config=Config(retries={"max_attempts": 1}),
+        aws_secret_access_key="logs-secret", config=Config(retries={"total_max_attempts": 1}),
     )  # fmt: skip
     pool_id = idp.create_user_pool(PoolName="logs", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     client = idp.create_user_pool_client(

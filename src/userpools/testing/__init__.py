@@ -57,7 +57,7 @@ class RunningServer:
         kwargs.setdefault("region_name", self.settings.region)
         kwargs.setdefault("aws_access_key_id", key_id)
         kwargs.setdefault("aws_secret_access_key", secret)
-        kwargs.setdefault("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
+        kwargs.setdefault("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))
         return boto3.client(service, endpoint_url=self.url, **kwargs)
 
     @property

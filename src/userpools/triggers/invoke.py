@@ -6,7 +6,8 @@ event as a JSON POST, or an in-process Python callable ``python:module:function`
 like a Lambda handler). Errors follow the developer guide: a function error →
 UserLambdaValidationException "<Trigger> failed with error <message>."; a malformed response →
 InvalidLambdaResponseException; an unreachable or timed-out (5 s) function → UnexpectedLambdaException.
-Difference: Cognito retries a failed invocation up to three times within its 5 s; this tries once.
+Difference: Cognito retries a failed invocation up to three times within its 5 s; the Invoke API
+backend retries once (botocore's ``max_attempts: 1`` counts retries), the HTTP and Python backends not at all.
 Custom sender triggers are invoked asynchronously (``invoke_event``): the Invoke API gets
 ``InvocationType=Event``, and what the function does or answers never reaches the caller.
 """
