@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import asyncpg
 import pytest
 from test_auth_support import PASSWORD, Srp, make_client, make_user
 
-from pg_support import pg_create, pg_drop
+from pg_support import pg_database
 from userpools.testing import RunningServer, server
 
 BACKGROUND = 400
@@ -64,18 +63,8 @@ class Recorder:
 def pg_live() -> Iterator[tuple[RunningServer, str]]:
     if os.environ.get("USERPOOLS_TEST_STORE") == "postgresql":
         pytest.skip("runs once, in the SQLite pass, on its own PostgreSQL database")
-    name = f"userpools_trips_{uuid.uuid4().hex[:10]}"
-    try:
-        url = asyncio.run(pg_create(name))
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    try:
-        with server(db=url, email_sender="file", sms_sender="file") as srv:
-            yield srv, url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    finally:
-        asyncio.run(pg_drop(name))
+    with pg_database("userpools_trips") as url, server(db=url, email_sender="file", sms_sender="file") as srv:
+        yield srv, url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def _install(srv: RunningServer, recorder: Recorder) -> None:
