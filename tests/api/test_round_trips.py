@@ -36,7 +36,7 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "UpdateUserAttributes": (5, 4),
     "SignUp": (11, 6),
     "AdminCreateUser": (9, 3),
-    "AdminGetUser": (2, 2),
+    "AdminGetUser": (1, 2),
     "ListUsers (email filter)": (2, 2),
     "ListUsers (page of 60)": (2, 62),
     "DescribeUserPool": (3, BACKGROUND + 4),  # EstimatedNumberOfUsers counts the pool's users

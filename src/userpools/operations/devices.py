@@ -58,7 +58,7 @@ async def _own(ctx: Context, req: dict[str, Any]) -> User:
 
 
 async def _admin(ctx: Context, req: dict[str, Any]) -> User:
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     return await load_user(ctx, pool, req["Username"])
 
 

@@ -132,7 +132,7 @@ async def list_groups(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @operation("AdminAddUserToGroup", write=True)
 async def admin_add_user_to_group(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """Adds the user (by username or alias) to the group; adding a member again changes nothing."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     group = await load_group(ctx, pool["Id"], req["GroupName"])
     user = await load_user(ctx, pool, req["Username"])
     repo = ctx.uow.groups
@@ -147,7 +147,7 @@ async def admin_add_user_to_group(ctx: Context, req: dict[str, Any]) -> dict[str
 @operation("AdminRemoveUserFromGroup", write=True)
 async def admin_remove_user_from_group(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """Removes the user from the group; a user who is not a member is left as is (no error, as Cognito)."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     group = await load_group(ctx, pool["Id"], req["GroupName"])
     user = await load_user(ctx, pool, req["Username"])
     await ctx.uow.groups.remove_member(group["GroupName"], user.id)
@@ -157,7 +157,7 @@ async def admin_remove_user_from_group(ctx: Context, req: dict[str, Any]) -> dic
 @operation("AdminListGroupsForUser", write=False)
 async def admin_list_groups_for_user(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """The user's groups ordered by name, ``Limit`` (default 60) at a time."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     user = await load_user(ctx, pool, req["Username"])
     after, limit = page_request(req, str)
     found = await ctx.uow.groups.page_of_user(user.id, after, limit + 1)

@@ -98,7 +98,7 @@ async def set_user_mfa_preference(ctx: Context, req: dict[str, Any]) -> dict[str
 @operation("AdminSetUserMFAPreference", write=True)
 async def admin_set_user_mfa_preference(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminSetUserMFAPreference: a user's enabled MFA factors and preferred one, set by an admin."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     user = await load_user(ctx, pool, req["Username"])
     mfa_user.apply_preference(user, req)
     await save_user(ctx, rules_of(pool), user)
@@ -108,7 +108,7 @@ async def admin_set_user_mfa_preference(ctx: Context, req: dict[str, Any]) -> di
 @operation("AdminDeleteSoftwareToken", write=True)
 async def admin_delete_software_token(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminDeleteSoftwareToken: forgets the user's TOTP factor (and turns TOTP MFA off); idempotent."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     user = await load_user(ctx, pool, req["Username"])
     mfa_user.delete_software_token(user)
     await save_user(ctx, rules_of(pool), user)

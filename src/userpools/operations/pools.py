@@ -39,9 +39,14 @@ def pool_not_found(pool_id: str) -> ResourceNotFoundException:
     return ResourceNotFoundException(f"User pool {pool_id} does not exist.")
 
 
-async def load_pool(ctx: Context, pool_id: str) -> dict[str, Any]:
-    """The stored pool document (full UserPoolType with defaults); ResourceNotFoundException if absent."""
-    pool = await ctx.uow.pools.get(pool_id)
+async def load_pool(ctx: Context, pool_id: str, username: str | None = None) -> dict[str, Any]:
+    """The stored pool document (full UserPoolType with defaults); ResourceNotFoundException if absent.
+
+    ``username``: the user the request names next (``load_user``), read in the same round trip by its
+    name as typed and lower-cased (whichever the pool's case sensitivity makes its key).
+    """
+    keys = () if username is None else (username, username.lower())
+    pool = await ctx.uow.pools.get(pool_id, keys)
     if pool is None:
         raise pool_not_found(pool_id)
     return pool

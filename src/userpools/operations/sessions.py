@@ -120,7 +120,7 @@ async def list_user_sessions(ctx: Context, req: dict[str, Any]) -> dict[str, Any
 
 @operation("AdminListUserSessions", write=False)
 async def admin_list_user_sessions(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     _check_tracking(pool)
     user = await load_user(ctx, pool, req["Username"])
     return await _listing(ctx, user, req.get("NextToken"), None)
@@ -153,7 +153,7 @@ async def revoke_user_session(ctx: Context, req: dict[str, Any]) -> dict[str, An
 
 @operation("AdminRevokeUserSession", write=True)
 async def admin_revoke_user_session(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     _check_tracking(pool)
     user = await load_user(ctx, pool, req["Username"])
     await _revoke(ctx, user, req, None)

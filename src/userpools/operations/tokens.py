@@ -91,7 +91,7 @@ async def global_sign_out(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @operation("AdminUserGlobalSignOut", write=True)
 async def admin_user_global_sign_out(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminUserGlobalSignOut: as GlobalSignOut, for a user named by an administrator."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     user = await load_user(ctx, pool, req["Username"])
     await sign_out_everywhere(ctx, user)
     return {}

@@ -48,7 +48,7 @@ async def apply_mfa_options(
 @operation("AdminSetUserSettings", write=True)
 async def admin_set_user_settings(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminSetUserSettings: the user's legacy MFAOptions, set by an administrator."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     user = await load_user(ctx, pool, req["Username"])
     await apply_mfa_options(ctx, rules_of(pool), user, req["MFAOptions"])
     return {}

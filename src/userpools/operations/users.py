@@ -23,7 +23,7 @@ __all__ = ["User", "create_user", "load_user", "user_type"]
 
 
 async def _target(ctx: Context, req: dict[str, Any]) -> tuple[dict[str, Any], User]:
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     return pool, await load_user(ctx, pool, req["Username"])
 
 

@@ -100,7 +100,7 @@ async def admin_update_user_attributes(ctx: Context, req: dict[str, Any]) -> dic
     username attribute is refused with AliasExistsException.
     Difference: AttributesRequireVerificationBeforeUpdate is not applied (the new value is stored at once).
     """
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     rules = rules_of(pool)
     user = await load_user(ctx, pool, req["Username"])
     changes = check_writes(rules.schema, from_wire(req["UserAttributes"]), creating=False)
@@ -138,7 +138,7 @@ async def _send_verification_code(
 @operation("AdminDeleteUserAttributes", write=True)
 async def admin_delete_user_attributes(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminDeleteUserAttributes: removes optional, mutable attributes (an email/phone with its flag)."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     rules = rules_of(pool)
     user = await load_user(ctx, pool, req["Username"])
     for name in check_deletes(rules.schema, req["UserAttributeNames"]):

@@ -28,7 +28,7 @@ from userpools.operations.users_core import (
 @operation("AdminSetUserPassword", write=True)
 async def admin_set_user_password(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """API_AdminSetUserPassword: Permanent → CONFIRMED, otherwise FORCE_CHANGE_PASSWORD (temporary)."""
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     rules = rules_of(pool)
     user = await load_user(ctx, pool, req["Username"])
     password = req["Password"]
@@ -51,7 +51,7 @@ async def admin_reset_user_password(ctx: Context, req: dict[str, Any]) -> dict[s
 
     The code takes the same path as ForgotPassword's (``recovery.send_reset_code``).
     """
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     rules = rules_of(pool)
     user = await load_user(ctx, pool, req["Username"])
     attribute = recovery_attribute(rules, pool, user)

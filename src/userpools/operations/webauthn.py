@@ -179,7 +179,7 @@ async def get_user_auth_factors(ctx: Context, req: dict[str, Any]) -> dict[str, 
 
 @operation("AdminGetUserAuthFactors", write=False)
 async def admin_get_user_auth_factors(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    pool = await load_pool(ctx, req["UserPoolId"])
+    pool = await load_pool(ctx, req["UserPoolId"], req["Username"])
     return await _auth_factors(ctx, pool, await load_user(ctx, pool, req["Username"]))
 
 

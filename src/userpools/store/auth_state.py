@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from userpools.domain.user import User
 from userpools.store.connection import Conn
 from userpools.store.tables import auth_failures, auth_used_sessions, user_credentials, users
-from userpools.store.users import PROFILE, user_from_row
+from userpools.store.users import PROFILE, Prefixed, user_from_row
 
 _SECRET_COLUMNS = (
     user_credentials.c.salt,
@@ -96,18 +96,6 @@ SIGN_IN_SECRETS = "sign-in-secrets"
 PREFIXED_USER_COLUMNS = [c.label(f"u_{c.name}") for c in (*PROFILE, *_SECRET_COLUMNS)]
 
 
-class _Prefixed:
-    """A row's "u_" columns under their own names (what user_from_row and _secrets read)."""
-
-    __slots__ = ("row",)
-
-    def __init__(self, row: Any) -> None:
-        self.row = row
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, f"u_{name}")
-
-
 def remember_sign_in_users(
     read_ahead: dict[tuple[str, str], Any], pool_id: str, keys: tuple[str, ...], rows: Sequence[Any]
 ) -> None:
@@ -116,9 +104,9 @@ def remember_sign_in_users(
     found: dict[str, User] = {}
     for row in rows:
         if row.u_id is not None and row.u_username_key not in found:
-            user = user_from_row(_Prefixed(row))
+            user = user_from_row(Prefixed(row))
             found[row.u_username_key] = user
-            read_ahead[(SIGN_IN_SECRETS, str(user.id))] = _secrets(_Prefixed(row))
+            read_ahead[(SIGN_IN_SECRETS, str(user.id))] = _secrets(Prefixed(row))
     for key in keys:
         read_ahead[(SIGN_IN_USER, f"{pool_id}\x00{key}")] = found.get(key)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.pool_cache import PoolCache
 from userpools.store.tables import domains, pool_replicas, pools, users
+from userpools.store.users import PREFIXED_PROFILE, remember_users
 
 # Members kept in columns or computed on read, so never part of the stored JSON.
 _NOT_STORED = frozenset(
@@ -23,6 +24,21 @@ _NOT_STORED = frozenset(
 
 OnCommit = list[Callable[[], None]]
 _GET = select(pools).where(pools.c.id == bindparam("pool_id"))
+# The pool and the users holding username keys k1 / k2 (a name as typed and lower-cased), in one round
+# trip: an administrator's operation on one user reads both (PoolRepo.get with user_keys).
+_GET_WITH_USERS = (
+    select(pools, *PREFIXED_PROFILE)
+    .select_from(
+        pools.outerjoin(
+            users,
+            and_(
+                users.c.pool_id == pools.c.id,
+                or_(users.c.username_key == bindparam("k1"), users.c.username_key == bindparam("k2")),
+            ),
+        )
+    )
+    .where(pools.c.id == bindparam("pool_id"))
+)
 
 
 def _stored(doc: dict[str, Any]) -> dict[str, Any]:
@@ -41,10 +57,17 @@ def _row_doc(row: Any) -> dict[str, Any]:
 
 
 class PoolRepo:
-    def __init__(self, conn: Conn, cache: PoolCache | None = None, on_commit: OnCommit | None = None) -> None:
+    def __init__(
+        self,
+        conn: Conn,
+        cache: PoolCache | None = None,
+        on_commit: OnCommit | None = None,
+        read_ahead: dict[tuple[str, str], Any] | None = None,
+    ) -> None:
         self.conn = conn
         self.cache = cache
         self.on_commit = on_commit
+        self.read_ahead = read_ahead if read_ahead is not None else {}
         self._written: set[str] = set()  # pools this transaction changed: the cache is stale for them
 
     def _wrote(self, pool_id: str) -> None:
@@ -60,15 +83,27 @@ class PoolRepo:
             insert(pools).values(id=pool_id, name=name, doc=_stored(doc), created=now, modified=now)
         )
 
-    async def get(self, pool_id: str) -> dict[str, Any] | None:
-        """The stored document with ``Id``, ``Name``, ``CreationDate`` and ``LastModifiedDate`` filled in."""
+    async def get(self, pool_id: str, user_keys: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """The stored document with ``Id``, ``Name``, ``CreationDate`` and ``LastModifiedDate`` filled in.
+
+        ``user_keys`` (at most two username keys): when the pool is read from the store, the users holding
+        them come in the same query, for this unit of work's ``UserRepo.by_username_key``.
+        """
         cache = self.cache if pool_id not in self._written else None
         if cache is not None:
             cached = cache.get(pool_id)
             if cached is not None:
                 return cached
             generation = cache.generation(pool_id)
-        row = (await self.conn.execute(_GET, {"pool_id": pool_id})).first()
+        if user_keys:
+            keys = tuple(dict.fromkeys(user_keys))[:2]
+            params = {"pool_id": pool_id, "k1": keys[0], "k2": keys[-1]}
+            rows = (await self.conn.execute(_GET_WITH_USERS, params)).all()
+            if rows:
+                remember_users(self.read_ahead, pool_id, keys, rows)
+            row = rows[0] if rows else None
+        else:
+            row = (await self.conn.execute(_GET, {"pool_id": pool_id})).first()
         if row is None:
             return None
         doc = _row_doc(row)

@@ -53,7 +53,7 @@ class UnitOfWork:
 
     @cached_property
     def pools(self) -> PoolRepo:
-        return PoolRepo(self.conn, self.pool_cache, self.on_commit)
+        return PoolRepo(self.conn, self.pool_cache, self.on_commit, self.read_ahead)
 
     @cached_property
     def clients(self) -> ClientRepo:
@@ -70,7 +70,7 @@ class UnitOfWork:
 
     @cached_property
     def users(self) -> UserRepo:
-        return UserRepo(self.conn, self.journal)
+        return UserRepo(self.conn, self.journal, self.read_ahead)
 
     @cached_property
     def auth(self) -> AuthStateRepo:

@@ -6,6 +6,7 @@ Profiles (``users``) are what lists and lookups return; verifiers (``user_creden
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -19,6 +20,11 @@ from userpools.store.journal import Journal
 from userpools.store.tables import user_codes, user_credentials, users
 
 PROFILE = [c for c in users.c if not c.name.startswith(("f_", "alias_"))]
+# The profile columns under "u_" names, for queries that read a user beside another table's row.
+PREFIXED_PROFILE = [c.label(f"u_{c.name}") for c in PROFILE]
+# Read-ahead (UnitOfWork.read_ahead) key: the user a username key names in a pool (None: nobody), read
+# by another repository's query (PoolRepo.get with user keys) for this unit of work's by_username_key.
+USER_BY_KEY = "user-by-key"
 # Lookups run on every request that names a user: built once, so SQLAlchemy compiles them once.
 _BY_POOL = select(*PROFILE).where(users.c.pool_id == bindparam("pool_id"))
 _BY_USERNAME = _BY_POOL.where(users.c.username_key == bindparam("key"))
@@ -76,6 +82,29 @@ def user_from_row(row: Any) -> User:
     )
 
 
+class Prefixed:
+    """A row's "u_" columns under their own names (what user_from_row reads)."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, f"u_{name}")
+
+
+def remember_users(
+    read_ahead: dict[tuple[str, str], Any], pool_id: str, keys: tuple[str, ...], rows: Sequence[Any]
+) -> None:
+    """Keeps, for this unit of work's ``by_username_key``, who each username key in ``keys`` names (from
+    rows carrying PREFIXED_PROFILE; a row whose ``u_id`` is NULL names nobody)."""
+    found = {row.u_username_key: row for row in rows if row.u_id is not None}
+    for key in keys:
+        row = found.get(key)
+        read_ahead[(USER_BY_KEY, f"{pool_id}\x00{key}")] = None if row is None else Prefixed(row)
+
+
 def _image(user: User, username_key: str, index: dict[str, str | None]) -> dict[str, Any]:
     """The journal's after-image of a profile: every column of its ``users`` row but the id and pool."""
     return {
@@ -98,9 +127,12 @@ def credential_image(values: dict[str, Any]) -> dict[str, Any]:
 
 
 class UserRepo:
-    def __init__(self, conn: Conn, journal: Journal) -> None:
+    def __init__(
+        self, conn: Conn, journal: Journal, read_ahead: dict[tuple[str, str], Any] | None = None
+    ) -> None:
         self.conn = conn
         self.journal = journal
+        self.read_ahead = read_ahead if read_ahead is not None else {}
 
     # --- profiles -------------------------------------------------------------------------------
     async def insert(self, user: User, username_key: str, index: dict[str, str | None]) -> int:
@@ -142,13 +174,19 @@ class UserRepo:
             self.journal.record(row.pool_id, "credential", row.sub, None)
 
     async def _one(self, statement: Select[Any], params: dict[str, Any]) -> User | None:
-        row = (await self.conn.execute(statement, params)).first()
+        return self._known((await self.conn.execute(statement, params)).first())
+
+    def _known(self, row: Any) -> User | None:
         if row is None:
             return None
         self.journal.know(row.id, row.pool_id, row.sub)
         return user_from_row(row)
 
     async def by_username_key(self, pool_id: str, username_key: str) -> User | None:
+        """No query when the request's pool read (``PoolRepo.get`` with user keys) already looked."""
+        known = (USER_BY_KEY, f"{pool_id}\x00{username_key}")
+        if known in self.read_ahead:
+            return self._known(self.read_ahead.pop(known))
         return await self._one(_BY_USERNAME, {"pool_id": pool_id, "key": username_key})
 
     async def by_alias(self, pool_id: str, attribute: str, key: str) -> User | None:
