@@ -88,8 +88,11 @@ class Settings:
     pitr_min_age: int = 900
     # Request-rate quotas per API category (docs/quotas.md): "on" counts and throttles, "off" (the default)
     # counts nothing. quota_max_rps: the highest value UpdateProvisionedLimit accepts (0: 10x the default).
+    # quota_scope: "pool" (the default) gives each user pool its own counter per category, so one busy pool
+    # can't starve the others; "account" shares one counter among all pools of a region, as AWS does.
     quotas: str = "off"
     quota_max_rps: int = 0
+    quota_scope: str = "pool"
     # CSV user import jobs: users per batch (each batch is one transaction).
     import_batch_size: int = 1000
     # PostgreSQL: a running job whose node has not reported for this long is taken over by another node.
@@ -232,6 +235,8 @@ class Settings:
             raise ValueError(f"email sender must be console, file or smtp, not {self.email_sender!r}")
         if self.quotas not in ("on", "off"):
             raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
+        if self.quota_scope not in ("pool", "account"):
+            raise ValueError(f"USERPOOLS_QUOTA_SCOPE must be pool or account, not {self.quota_scope!r}")
         if self.workers < 1:
             raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")
         if self.pitr_retention_days < 1:

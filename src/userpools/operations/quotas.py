@@ -4,13 +4,16 @@
 (requests per second) for the whole account in one Region, across all its pools; over it a request fails
 with TooManyRequestsException. RespondToAuthChallenge and AdminRespondToAuthChallenge have their own
 rate, three times UserAuthentication's. One Userpools deployment is one account; each served region
-counts apart. A ``LimitDefinition`` names its category with the ``Category`` attribute (the model's docs).
+counts apart. USERPOOLS_QUOTA_SCOPE=account counts so; ``pool`` (the default) gives each user pool its
+own counters, the provisioned values of the region applying to each (operations/quota_pools.py tells
+the pool of a request). A ``LimitDefinition`` names its category with the ``Category`` attribute (the
+model's docs).
 
 Enforcement is off unless USERPOOLS_QUOTAS=on (docs/quotas.md); off, nothing is counted or read. On
 SQLite, when one process owns the store (as for store/pool_cache.py), the counter is in memory; on
 PostgreSQL, and on a SQLite file shared by several worker processes (Settings.shared_store), it is a row
-per category and second shared by every node (store/quotas.py). Provisioned
-values are re-read at most once a second, at once on the node that changed them.
+per counter and second shared by every node (store/quotas.py). Provisioned values are re-read at most
+once a second, at once on the node that changed them.
 
 Known differences: only API operations are counted (not the hosted UI / OAuth 2.0 endpoints, where
 Cognito counts UserFederation, UserToken and ClientAuthentication too); the highest value accepted is
@@ -20,6 +23,7 @@ USERPOOLS_QUOTA_MAX_RPS, or ten times the default, in place of an account's Serv
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from userpools.errors import (
@@ -29,6 +33,7 @@ from userpools.errors import (
     TooManyRequestsException,
 )
 from userpools.operations.context import Context, Services
+from userpools.operations.quota_pools import PoolOf
 from userpools.operations.registry import operation
 from userpools.store.database import Database
 from userpools.store.quotas import QuotaRepo
@@ -109,6 +114,7 @@ _OPERATIONS = {
 RESPOND = ("RespondToAuthChallenge", "AdminRespondToAuthChallenge")  # counted apart, at 3x the rate
 CATEGORY_OF = {op: name for name, ops in _OPERATIONS.items() for op in ops.split()}
 LIMITS_TTL = 1.0  # seconds a node keeps provisioned values before reading them again
+SWEEP_EVERY = 10  # seconds between a node's sweeps of every counter's old windows (shared stores)
 _generation = [0]  # bumped by UpdateProvisionedLimit: this process's throttles re-read at once
 
 
@@ -118,34 +124,49 @@ class Throttle:
     def __init__(self, services: Services, database: Database) -> None:
         self.services = services
         self.database = database
-        self.local: dict[str, tuple[int, int]] = {}  # counter -> (second, count); unshared SQLite only
+        # Pool scope: each pool has its own counters (operations/quota_pools.py tells the pool).
+        self.pools = PoolOf(database) if services.settings.quota_scope == "pool" else None
+        # Unshared SQLite only: counter -> count in ``local_second``. Older windows never matter again,
+        # so they are dropped at once: memory stays bounded whatever pool ids requests name.
+        self.local: dict[str, int] = {}
+        self.local_second = 0
+        self.swept = 0  # the second of this process's last sweep of every counter's old windows
         self.limits: dict[str, int] = {}
         self.read_at = -LIMITS_TTL
         self.generation = -1
 
-    async def admit(self, op_name: str, region: str) -> None:
+    async def admit(self, op_name: str, region: str, params: Mapping[str, Any]) -> None:
+        """``params``: the request's validated parameters (in pool scope they tell the pool)."""
         category = CATEGORY_OF.get(op_name)
         if category is None:
             return
-        limit = await self.limit_of(f"{region}/{category}")
+        limit = await self.limit_of(f"{region}/{category}")  # provisioned per region: each pool gets it
         counter = f"{region}/{category}"
         if op_name in RESPOND:
             counter, limit = counter + "/respond", limit * 3
-        second = int(self.services.clock.now())
-        if not self.database.shared:
-            last, count = self.local.get(counter, (second, 0))
-            count = count + 1 if last == second else 1
-            self.local[counter] = (second, count)
-        elif self.database.is_sqlite:
-            async with self.database.unit_of_work(True) as uow:
-                count = await QuotaRepo(uow.conn, uow.dialect).hit(counter, second)
-        else:
-            async with self.database.relaxed_connection() as conn:  # the upsert commits alone, unflushed
-                count = await QuotaRepo(conn, "postgresql").hit(counter, second)
-        if count > limit:
+        pool_id = await self.pools(params) if self.pools is not None else None
+        if pool_id is not None:
+            counter = f"{counter}/{pool_id}"  # none: the region's counter (ListUserPools, unknown client)
+        if await self.hit(counter, int(self.services.clock.now())) > limit:
             raise TooManyRequestsException(
                 f"Rate exceeded for the {category} category ({limit} requests per second)."
             )
+
+    async def hit(self, counter: str, second: int) -> int:
+        """Counts one request in ``counter``'s window ``second``; the window's count including it."""
+        if not self.database.shared:
+            if second != self.local_second:
+                self.local, self.local_second = {}, second
+            count = self.local[counter] = self.local.get(counter, 0) + 1
+            return count
+        sweep = second - self.swept >= SWEEP_EVERY  # counters never hit again leave no rows behind
+        if sweep:
+            self.swept = second
+        if self.database.is_sqlite:
+            async with self.database.unit_of_work(True) as uow:
+                return await QuotaRepo(uow.conn, uow.dialect).hit(counter, second, sweep)
+        async with self.database.relaxed_connection() as conn:  # the upsert commits alone, unflushed
+            return await QuotaRepo(conn, "postgresql").hit(counter, second, sweep)
 
     async def limit_of(self, key: str) -> int:
         if self.generation != _generation[0] or time.monotonic() - self.read_at >= LIMITS_TTL:

@@ -33,7 +33,7 @@ class Runner:
     ) -> dict[str, Any]:
         """``replica_of``: the pool of another region the caller reaches through its replica in ``region``."""
         if self.throttle is not None:
-            await self.throttle.admit(op.name, region)
+            await self.throttle.admit(op.name, region, params)
         async with self.database.unit_of_work(op.write) as uow:
             ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
             try:

@@ -583,7 +583,8 @@ provisioned_limits = Table(
 quota_windows = Table(
     "quota_windows",
     metadata,
-    Column("category", String(64), primary_key=True),
+    # region/category[/respond][/pool id] (operations/quotas.py): a pool id alone may be 55 long.
+    Column("category", String(128), primary_key=True),
     Column("second", Integer, primary_key=True),
     Column("count", Integer, nullable=False),
 )

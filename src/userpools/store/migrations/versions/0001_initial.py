@@ -39,7 +39,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "quota_windows",
-        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("category", sa.String(length=128), nullable=False),
         sa.Column("second", sa.Integer(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("category", "second", name=op.f("pk_quota_windows")),
