@@ -3,6 +3,11 @@
 # moto and cognito-local, plus refs.py's single-core crypto floor; writes a Markdown report.
 #
 #   bash tools/bench_signin.sh [--work DIR] [--duration S] [--rounds N] [--users N] [--stores sqlite,postgresql]
+#                              [--workers N]
+#
+# --workers N: the side-by-side cells run `userpools serve --workers N` (N processes on one port); the
+# harness then reads only the parent's CPU, so CPU per op comes from the USER_SRP_AUTH cell, which always
+# runs one process.
 #
 # PostgreSQL: a fresh database on 127.0.0.1:5432 (user postgres, trust auth), dropped afterwards.
 set -euo pipefail
@@ -14,6 +19,7 @@ ROUNDS=5
 USERS=1000
 CONC=16
 STORES="sqlite,postgresql"
+WORKERS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -21,6 +27,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --users) USERS="$2"; shift 2 ;;
     --stores) STORES="$2"; shift 2 ;;
+    --workers) WORKERS="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +46,7 @@ for store in ${STORES//,/ }; do
     db_args=(--db "postgresql://postgres@127.0.0.1:5432/$DBNAME")
   fi
   log "[$store] userpools vs moto"
-  ours "$store-moto" "${db_args[@]}"; A_PID=$PID; A_URL=$URL
+  ours "$store-moto" "${db_args[@]}" --workers "$WORKERS"; A_PID=$PID; A_URL=$URL
   moto "$store"; B_PID=$PID; B_URL=$URL
   bench "$RUN/$store-vs-moto.json" initiate_auth_password,refresh_token,mixed,sign_up "$USERS" \
     userpools "$A_PID" "$A_URL" moto "$B_PID" "$B_URL"
@@ -49,7 +56,7 @@ for store in ${STORES//,/ }; do
     psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DBNAME" postgres
   fi
   log "[$store] userpools vs cognito-local"
-  ours "$store-cl" "${db_args[@]}"; A_PID=$PID; A_URL=$URL
+  ours "$store-cl" "${db_args[@]}" --workers "$WORKERS"; A_PID=$PID; A_URL=$URL
   cognito_local "$store"; B_PID=$PID; B_URL=$URL
   bench "$RUN/$store-vs-cognito-local.json" get_user,mixed "$USERS" \
     userpools "$A_PID" "$A_URL" cognito-local "$B_PID" "$B_URL"
@@ -63,8 +70,8 @@ for store in ${STORES//,/ }; do
   bench "$RUN/$store-srp.json" initiate_auth_srp "$USERS" userpools "$A_PID" "$A_URL"
   cleanup
   [ "$store" = postgresql ] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $DBNAME WITH (FORCE)" postgres
-  REPORT_ARGS+=(--bench "[$store] A=userpools, B=moto, N=$USERS, c=$CONC" "$RUN/$store-vs-moto.json"
-                --bench "[$store] A=userpools, B=cognito-local, N=$USERS, c=$CONC" "$RUN/$store-vs-cognito-local.json"
+  REPORT_ARGS+=(--bench "[$store] A=userpools (--workers $WORKERS), B=moto, N=$USERS, c=$CONC" "$RUN/$store-vs-moto.json"
+                --bench "[$store] A=userpools (--workers $WORKERS), B=cognito-local, N=$USERS, c=$CONC" "$RUN/$store-vs-cognito-local.json"
                 --bench "[$store] USER_SRP_AUTH, userpools alone, c=$CONC" "$RUN/$store-srp.json")
 done
 

@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from userpools.adapters.log_sink import LogSink
 from userpools.adapters.outbox import ConsoleSender, FileSender
+from userpools.auth.signing import Signing
 from userpools.config import Settings
 from userpools.crypto.sealing import (
     Sealer,
@@ -89,6 +90,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
         metrics=metrics,
         logs=LogSink(settings.log_dir or str(settings.data_dir / "logs")),
         import_jobs=import_jobs,
+        signing=Signing(settings.signing, settings.workers),
     )
     import_jobs.bind(services)
     federated.install()  # /oauth2/authorize sends users of external providers to them

@@ -93,6 +93,9 @@ class Settings:
     quotas: str = "off"
     quota_max_rps: int = 0
     quota_scope: str = "pool"
+    # Where token signatures run (auth/signing.py): "auto" (the default) moves them to worker threads when
+    # an RSA signature is slow on this CPU and cores are spare; "loop" or "thread" fix the choice.
+    signing: str = "auto"
     # CSV user import jobs: users per batch (each batch is one transaction).
     import_batch_size: int = 1000
     # PostgreSQL: a running job whose node has not reported for this long is taken over by another node.
@@ -237,6 +240,8 @@ class Settings:
             raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
         if self.quota_scope not in ("pool", "account"):
             raise ValueError(f"USERPOOLS_QUOTA_SCOPE must be pool or account, not {self.quota_scope!r}")
+        if self.signing not in ("auto", "loop", "thread"):
+            raise ValueError(f"USERPOOLS_SIGNING must be auto, loop or thread, not {self.signing!r}")
         if self.workers < 1:
             raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")
         if self.pitr_retention_days < 1:

@@ -7,6 +7,7 @@ from typing import Any
 import jwt as pyjwt
 import pytest
 from test_tokens_support import (
+    PASSWORD,
     check_access,
     get_json,
     issue,
@@ -130,3 +131,23 @@ def test_pycognito_verifies_tokens(idp: Any, pool_id: str, live: RunningServer) 
     stranger = Cognito(pool_id, "another-client", boto3_client_kwargs={"endpoint_url": live.url})
     with pytest.raises(TokenVerificationException):
         stranger.verify_token(result["IdToken"], "id_token", "id")
+
+
+@pytest.mark.parametrize("signing", ["thread", "loop"])
+def test_tokens_signed_on_either_place_verify(signing: str) -> None:
+    """USERPOOLS_SIGNING: tokens of a real sign-in verify against the JWKS whether signed on a worker
+    thread or on the event loop (auth/signing.py)."""
+    with server(signing=signing) as srv:
+        idp = srv.client()
+        pool_id = idp.create_user_pool(PoolName=f"signing-{signing}")["UserPool"]["Id"]
+        make_user(idp, pool_id)
+        client_id = make_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["ClientId"]
+        assert srv.app.state.services.signing.on_thread is (signing == "thread")
+        for _ in range(3):
+            result = idp.initiate_auth(
+                ClientId=client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+            )["AuthenticationResult"]
+            assert verify(srv, pool_id, result["IdToken"])["cognito:username"] == "alice"
+            assert check_access(srv, result["AccessToken"]).user.username == "alice"

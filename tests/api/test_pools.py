@@ -12,6 +12,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from userpools.domain.schema import STANDARD_ATTRIBUTES
+from userpools.operations.user_count import MAX_AGE
+from userpools.ports import FakeClock
 from userpools.protocol.pagination import encode_token
 from userpools.testing import server
 
@@ -417,6 +419,42 @@ def test_estimated_number_of_users_counts_the_pools_users(idp: Any, pool_id: str
     for username in ("ann", "bob"):
         idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
     assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["EstimatedNumberOfUsers"] == 2
+
+
+def test_large_pools_are_counted_at_most_once_a_minute() -> None:
+    """A pool of at least ``exact_below`` users is counted once per MAX_AGE (operations/user_count.py);
+    smaller pools are counted on every call."""
+    clock = FakeClock()
+    with server(clock=clock) as srv:
+        srv.app.state.services.user_counts.exact_below = 3
+        idp = srv.client()
+        big, small = (idp.create_user_pool(PoolName=n)["UserPool"]["Id"] for n in ("big", "small"))
+
+        def add(pool: str, *names: str) -> None:
+            for name in names:
+                idp.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS")
+
+        def estimated(pool: str) -> int:
+            return int(idp.describe_user_pool(UserPoolId=pool)["UserPool"]["EstimatedNumberOfUsers"])
+
+        add(big, "a", "b")
+        add(small, "a")
+        assert estimated(big) == 2
+        add(big, "c")
+        assert estimated(big) == 3  # below the threshold it was not kept: counted again
+        add(big, "d")
+        add(small, "b")
+        assert estimated(big) == 3 and estimated(small) == 2  # the big pool's count is a minute old at most
+        clock.advance(MAX_AGE - 1)
+        assert estimated(big) == 3
+        clock.advance(1)
+        assert estimated(big) == 4
+        idp.admin_delete_user(UserPoolId=big, Username="a")
+        idp.admin_delete_user(UserPoolId=big, Username="b")
+        clock.advance(MAX_AGE)
+        assert estimated(big) == 2
+        idp.admin_delete_user(UserPoolId=big, Username="c")
+        assert estimated(big) == 1  # small again: exact on every call
 
 
 def test_delete_pool(idp: Any, pool_id: str) -> None:

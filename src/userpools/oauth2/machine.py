@@ -13,7 +13,6 @@ from typing import Any
 
 from userpools.auth import keyring
 from userpools.auth.tokens import issuer
-from userpools.crypto import jwt
 from userpools.domain.client_config import validity_seconds
 from userpools.oauth2.client_auth import AuthenticatedClient
 from userpools.oauth2.errors import UnauthorizedClient
@@ -75,4 +74,4 @@ async def machine_token(
     )  # fmt: skip
     signers = await keyring.signers(ctx.uow, ctx.services.sealer, ctx.random, ctx.now, pool["Id"])
     access = signers["access"]
-    return jwt.sign(claims, access.key, access.kid), validity
+    return (await ctx.services.signing.sign([(claims, access.key, access.kid)]))[0], validity

@@ -6,11 +6,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from userpools.auth.signing import Signing
 from userpools.config import Settings
 from userpools.crypto.sealing import Sealer
 from userpools.domain import log_delivery
 from userpools.errors import ServiceError
 from userpools.observability.metrics import Metrics
+from userpools.operations.user_count import UserCounts
 from userpools.ports import Clock, LogWriter, Message, Random, Sender
 from userpools.store.uow import UnitOfWork
 
@@ -39,6 +41,10 @@ class Services:
     logs: LogWriter | None = None
     # Background runner of CSV user import jobs (None: jobs are only picked up by a node that has one).
     import_jobs: JobScheduler | None = None
+    # Where token signatures run: the event loop or a worker thread (auth/signing.py).
+    signing: Signing = field(default_factory=Signing)
+    # DescribeUserPool's EstimatedNumberOfUsers, kept a minute for large pools (operations/user_count.py).
+    user_counts: UserCounts = field(default_factory=UserCounts)
 
 
 @dataclass

@@ -80,7 +80,7 @@ async def create_pool(ctx: Context, req: dict[str, Any], pool_id: str | None = N
 async def describe_pool(ctx: Context, pool_id: str) -> dict[str, Any]:
     """UserPoolType as DescribeUserPool returns it: stored members, user count and domains."""
     pool = await load_pool(ctx, pool_id)
-    pool["EstimatedNumberOfUsers"] = await ctx.uow.pools.count_users(pool_id)
+    pool["EstimatedNumberOfUsers"] = await ctx.services.user_counts.estimate(ctx, pool_id)
     pool.update(await ctx.uow.pools.domains_of(pool_id))
     if ctx.region != pool_id.partition("_")[0] and await ctx.uow.replicas.get(pool_id, ctx.region):
         pool["Arn"] = region_arn(ctx, pool_id, ctx.region)  # described through its replica
