@@ -107,6 +107,9 @@ def test_memory_does_not_grow_with_the_pool(databases: Callable[[], Database], t
     small = _peaks(databases(), databases(), 2 * backup.BATCH, tmp_path / "small.jsonl")
     large = _peaks(databases(), databases(), 8 * backup.BATCH, tmp_path / "large.jsonl")
     assert (small[2], large[2]) == (2 * backup.BATCH + 2, 8 * backup.BATCH + 2)
-    # Four times the users, about the same memory (a whole pool held at once would take ~4x).
-    assert large[0] < small[0] * 1.6, ("export", small, large)
-    assert large[1] < small[1] * 1.6, ("restore", small, large)
+    # Four times the users, about the same memory. Held at once, a pool costs more than its export lines,
+    # ~500 bytes a user; streamed, the peak grows by a few dozen bytes per extra user (statement and
+    # driver caches). A ratio of the peaks was flaky: the restore's baseline is only ~240 KB.
+    extra = 6 * backup.BATCH
+    assert (large[0] - small[0]) / extra < 256, ("export", small, large)
+    assert (large[1] - small[1]) / extra < 256, ("restore", small, large)
