@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from userpools.domain.user import User
 from userpools.store.connection import Conn
 from userpools.store.tables import auth_failures, auth_used_sessions, user_credentials, users
-from userpools.store.users import PROFILE, Prefixed, user_from_row
+from userpools.store.users import PREFIXED_PROFILE, PROFILE, Prefixed, user_from_row
 
 _SECRET_COLUMNS = (
     user_credentials.c.salt,
@@ -93,7 +93,7 @@ def _secrets(row: Any) -> SignInSecrets | None:
 SIGN_IN_USER = "sign-in-user"
 SIGN_IN_SECRETS = "sign-in-secrets"
 # The profile and secret columns under "u_" names, for queries that read them beside other tables.
-PREFIXED_USER_COLUMNS = [c.label(f"u_{c.name}") for c in (*PROFILE, *_SECRET_COLUMNS)]
+PREFIXED_USER_COLUMNS = [*PREFIXED_PROFILE, *(c.label(f"u_{c.name}") for c in _SECRET_COLUMNS)]
 
 
 def remember_sign_in_users(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 
 from userpools.store.auth_state import PREFIXED_USER_COLUMNS, remember_sign_in_users
 from userpools.store.connection import Conn
@@ -30,6 +30,7 @@ from userpools.store.tables import (
     users,
 )
 from userpools.store.unique import insert_new
+from userpools.store.users import NAMED_K1_OR_K2
 
 _COLUMNS = ("UserPoolId", "ClientId", "ClientName", "CreationDate", "LastModifiedDate")
 
@@ -86,9 +87,8 @@ def _with_pool_query(of_pool: bool, with_user: bool) -> Any:
     )
     if with_user:
         columns += PREFIXED_USER_COLUMNS
-        named = or_(users.c.username_key == bindparam("k1"), users.c.username_key == bindparam("k2"))
         joined = (
-            joined.outerjoin(users, and_(users.c.pool_id == clients.c.pool_id, named))
+            joined.outerjoin(users, and_(users.c.pool_id == clients.c.pool_id, NAMED_K1_OR_K2))
             .outerjoin(user_credentials, user_credentials.c.user_id == users.c.id)
             .outerjoin(auth_failures, auth_failures.c.user_id == users.c.id)
         )

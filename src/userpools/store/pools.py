@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from userpools.store.connection import Conn
 from userpools.store.pool_cache import PoolCache
 from userpools.store.tables import domains, pool_replicas, pools, users
-from userpools.store.users import PREFIXED_PROFILE, remember_users
+from userpools.store.users import NAMED_K1_OR_K2, PREFIXED_PROFILE, remember_users
 
 # Members kept in columns or computed on read, so never part of the stored JSON.
 _NOT_STORED = frozenset(
@@ -31,10 +31,7 @@ _GET_WITH_USERS = (
     .select_from(
         pools.outerjoin(
             users,
-            and_(
-                users.c.pool_id == pools.c.id,
-                or_(users.c.username_key == bindparam("k1"), users.c.username_key == bindparam("k2")),
-            ),
+            and_(users.c.pool_id == pools.c.id, NAMED_K1_OR_K2),
         )
     )
     .where(pools.c.id == bindparam("pool_id"))
