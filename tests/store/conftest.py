@@ -39,3 +39,11 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     finally:
         await db.close()
         await pg_drop(name)
+
+
+@pytest.fixture
+def postgres(database: Database) -> Database:
+    """The store on PostgreSQL only, for tests of its own behaviour (the SQLite case skips)."""
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    return database

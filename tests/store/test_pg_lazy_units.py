@@ -41,28 +41,21 @@ def _log_queries(database: Database) -> list[str]:
     return sent
 
 
-@pytest.fixture
-def pg(database: Database) -> Database:
-    if database.is_sqlite:
-        pytest.skip("round trips and transaction boundaries of the PostgreSQL store")
-    return database
-
-
-async def test_a_read_then_one_deferred_write_sends_no_begin_or_commit(pg: Database) -> None:
-    user_id = await _seed(pg)
-    sent = _log_queries(pg)
-    async with pg.unit_of_work(write=True) as uow:
+async def test_a_read_then_one_deferred_write_sends_no_begin_or_commit(postgres: Database) -> None:
+    user_id = await _seed(postgres)
+    sent = _log_queries(postgres)
+    async with postgres.unit_of_work(write=True) as uow:
         assert await uow.refresh_tokens.find("nothing") is None
         await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
     assert sent == ["SELECT", "INSERT"]
-    async with pg.unit_of_work(write=False) as uow:
+    async with postgres.unit_of_work(write=False) as uow:
         assert (await uow.refresh_tokens.find("h1")) is not None
 
 
-async def test_deferred_writes_are_read_back_and_committed_with_the_rest(pg: Database) -> None:
-    user_id = await _seed(pg)
-    sent = _log_queries(pg)
-    async with pg.unit_of_work(write=True) as uow:
+async def test_deferred_writes_are_read_back_and_committed_with_the_rest(postgres: Database) -> None:
+    user_id = await _seed(postgres)
+    sent = _log_queries(postgres)
+    async with postgres.unit_of_work(write=True) as uow:
         await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
         found = await uow.refresh_tokens.find("h1")
         assert found is not None and found.origin_jti == "fam-1"
@@ -70,26 +63,26 @@ async def test_deferred_writes_are_read_back_and_committed_with_the_rest(pg: Dat
     assert sent[0] == "BEGIN" and sent[-1] == "COMMIT" and sent[1] == "INSERT"
 
 
-async def test_a_failing_unit_leaves_nothing_behind(pg: Database) -> None:
-    user_id = await _seed(pg)
+async def test_a_failing_unit_leaves_nothing_behind(postgres: Database) -> None:
+    user_id = await _seed(postgres)
     with pytest.raises(RuntimeError):
-        async with pg.unit_of_work(write=True) as uow:
+        async with postgres.unit_of_work(write=True) as uow:
             await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
             raise RuntimeError("the operation failed after deciding to write")
     with pytest.raises(RuntimeError):
-        async with pg.unit_of_work(write=True) as uow:
+        async with postgres.unit_of_work(write=True) as uow:
             await uow.refresh_tokens.revoke_user(user_id, 1500.0)
             await uow.refresh_tokens.insert("h2", _record(user_id, "fam-2"))
             raise RuntimeError("after a write that began the transaction")
-    async with pg.unit_of_work(write=False) as uow:
+    async with postgres.unit_of_work(write=False) as uow:
         assert await uow.refresh_tokens.find("h1") is None
         assert await uow.refresh_tokens.find("h2") is None
 
 
-async def test_the_first_write_begins_the_transaction(pg: Database) -> None:
-    user_id = await _seed(pg)
-    sent = _log_queries(pg)
-    async with pg.unit_of_work(write=True) as uow:
+async def test_the_first_write_begins_the_transaction(postgres: Database) -> None:
+    user_id = await _seed(postgres)
+    sent = _log_queries(postgres)
+    async with postgres.unit_of_work(write=True) as uow:
         await uow.refresh_tokens.find("x")
         await uow.refresh_tokens.revoke_user(user_id, 1500.0)
         await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))

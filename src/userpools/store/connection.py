@@ -9,12 +9,16 @@ concurrent clients; see docs/benchmarks.md), so the thread buys nothing for an e
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.base import Executable
+
+from userpools.store.compiled import Compiled, Result, StatementCache
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
@@ -61,31 +65,66 @@ class Conn(Protocol):
 class SyncConnection:
     """An awaitable face over a synchronous SQLAlchemy connection (SQLite on the loop thread).
 
+    With ``statements``, plain statements (one row of parameters, no IN list expanded per execution)
+    run compiled on the sqlite3 connection underneath (store/compiled.py): SQLAlchemy's execution layer
+    cost more CPU than SQLite itself on the sign-in path. Transactions stay SQLAlchemy's (begin, commit,
+    savepoints), on the same sqlite3 connection.
+
     ``readonly`` connections run outside any SQL transaction (see Database._read_unit), so a write there
     would commit on its own: it is refused, which makes an operation registered ``write=False`` that
     writes fail loudly in tests instead of losing atomicity.
     """
 
-    __slots__ = ("_begin", "_deferred", "conn", "readonly")
+    __slots__ = ("_begin", "_deferred", "_driver", "conn", "readonly", "statements")
 
     def __init__(
-        self, conn: Connection, readonly: bool = False, begin: Callable[[], Awaitable[None]] | None = None
+        self,
+        conn: Connection,
+        readonly: bool = False,
+        begin: Callable[[], Awaitable[None]] | None = None,
+        statements: StatementCache | None = None,
     ) -> None:
         self.conn = conn
+        self.statements = statements
+        self._driver: sqlite3.Connection | None = None
         self.readonly = readonly
         # A writing unit's transaction begins (taking the store's write lock) only at its first write, as
         # on PostgreSQL (PgConnection): what runs before it (a trigger, a slow dependency) holds no lock.
         self._begin = begin
         self._deferred: list[tuple[Executable, Mapping[str, Any] | None]] = []
 
-    async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
+    async def execute(self, statement: Executable, parameters: Params = None) -> Rows:
         if self.readonly and getattr(statement, "is_dml", False):
             raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
         if self._deferred:
             await self.finish()  # the unit reads its own writes
-        if self._begin is not None and _starts_transaction(statement):
+        entry = self._compiled(statement, parameters)
+        if entry is None:
+            if self._begin is not None and _starts_transaction(statement):
+                await self._start()
+            return self.conn.execute(statement, parameters)
+        if self._begin is not None and entry.starts_transaction:
             await self._start()
-        return self.conn.execute(statement, parameters)
+        sql, args = entry.arguments(parameters)  # type: ignore[arg-type]
+        if self._driver is None:
+            self._driver = self.conn.connection.dbapi_connection  # type: ignore[assignment]
+            assert self._driver is not None
+        try:
+            cursor = self._driver.execute(sql, args)
+            if entry.returns_rows:
+                rows = entry.rows(cursor.fetchall())
+                return Result(rows, len(rows))
+            return Result([], cursor.rowcount)
+        except sqlite3.Error as error:  # as SQLAlchemy raises them (IntegrityError ...), for the repositories
+            raise sa_exc.DBAPIError.instance(sql, args, error, sqlite3.Error) from error
+
+    def _compiled(self, statement: Executable, parameters: Params) -> Compiled | None:
+        if self.statements is None or not (parameters is None or isinstance(parameters, Mapping)):
+            return None
+        if not (getattr(statement, "is_select", False) or getattr(statement, "is_dml", False)):
+            return None  # raw SQL, DDL
+        entry = self.statements.get(statement, parameters)
+        return None if entry.expanding else entry
 
     async def finish(self) -> None:
         """Runs the deferred writes (in order) before a later statement or the commit."""

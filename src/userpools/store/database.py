@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 
 from userpools.ports import Clock, SystemClock
 from userpools.store import migrate, pg, pg_stats
+from userpools.store.compiled import StatementCache
 from userpools.store.connection import StoreUnavailable, SyncConnection
 from userpools.store.migrate import upgrade
 from userpools.store.pool_cache import PoolCache
@@ -50,6 +51,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
+        self._statements: StatementCache | None = None
         self._pg: asyncpg.Pool | None = None
         self._relaxed: asyncpg.Pool | None = None  # see relaxed_connection
         self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
@@ -60,6 +62,7 @@ class Database:
         self.pool_cache = None if self.shared else PoolCache()
         if self.is_sqlite:
             self._sync = _sqlite_engine(url)
+            self._statements = StatementCache(self._sync.dialect, decode=True)
         # SQLite has one writer; queueing writers here avoids busy-waiting inside SQLite. The lock is per
         # process: writers of other processes on a shared file wait in SQLite (busy_timeout, below).
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
@@ -107,9 +110,8 @@ class Database:
         if self._reader is None or self._reader.invalidated or self._reader.closed:
             assert self._sync is not None
             self._reader = self._sync.connect().execution_options(userpools_begin="")
-        return UnitOfWork(
-            SyncConnection(self._reader, readonly=True), self.dialect, self.pool_cache, self.clock
-        )
+        reader = SyncConnection(self._reader, readonly=True, statements=self._statements)
+        return UnitOfWork(reader, self.dialect, self.pool_cache, self.clock)
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -170,7 +172,7 @@ class Database:
                     conn.execution_options(userpools_begin="BEGIN IMMEDIATE")
                     conn.begin()
 
-                unit = SyncConnection(conn, begin=begin)
+                unit = SyncConnection(conn, begin=begin, statements=self._statements)
                 uow = UnitOfWork(unit, self.dialect, self.pool_cache, self.clock)
                 try:
                     yield uow

@@ -12,8 +12,7 @@ repositories catch. Rows are asyncpg records that also answer attribute access, 
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -22,14 +21,12 @@ import orjson
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
 
+from userpools.store.compiled import Result, StatementCache
 from userpools.store.connection import StoreUnavailable
-from userpools.store.pg_stats import Analyzer, inserted_table
+from userpools.store.pg_stats import Analyzer
 
 _DIALECT = asyncpg_dialect(json_serializer=lambda v: orjson.dumps(v).decode())  # type: ignore[no-untyped-call]
-_CACHE_SIZE = 512
 
 # Bounds on waiting for the database, so that an outage fails requests fast instead of hanging them: a
 # new connection, a free connection from the pool (all may be busy reconnecting), one statement.
@@ -60,132 +57,7 @@ class Row(asyncpg.Record):  # type: ignore[misc]
         return dict(self.items())
 
 
-class Result:
-    """The part of SQLAlchemy's result API that the repositories use."""
-
-    __slots__ = ("_rows", "rowcount")
-
-    def __init__(self, rows: list[Any], rowcount: int) -> None:
-        self._rows = rows
-        self.rowcount = rowcount
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._rows)
-
-    def first(self) -> Any:
-        return self._rows[0] if self._rows else None
-
-    def all(self) -> list[Any]:
-        return self._rows
-
-    def one(self) -> Any:
-        if len(self._rows) != 1:
-            raise sa_exc.NoResultFound() if not self._rows else sa_exc.MultipleResultsFound()
-        return self._rows[0]
-
-    def one_or_none(self) -> Any:
-        if len(self._rows) > 1:
-            raise sa_exc.MultipleResultsFound()
-        return self.first()
-
-    def scalar(self) -> Any:
-        return self._rows[0][0] if self._rows else None
-
-    def scalar_one(self) -> Any:
-        return self.one()[0]
-
-    def scalar_one_or_none(self) -> Any:
-        row = self.one_or_none()
-        return None if row is None else row[0]
-
-    def scalars(self) -> _Scalars:
-        return _Scalars([row[0] for row in self._rows])
-
-    def mappings(self) -> _Scalars:
-        return _Scalars([dict(row.items()) for row in self._rows])
-
-
-class _Scalars(list[Any]):
-    def all(self) -> list[Any]:
-        return list(self)
-
-    def first(self) -> Any:
-        return self[0] if self else None
-
-
-class _Compiled:
-    """One statement compiled for asyncpg: its SQL and how to build the positional arguments."""
-
-    __slots__ = (
-        "compiled", "expanding", "inserts_into", "returns_rows", "slots", "sql", "starts_transaction",
-        "statement",
-    )  # fmt: skip
-
-    def __init__(self, statement: ClauseElement, column_keys: tuple[str, ...] | None) -> None:
-        # An INSERT or UPDATE without .values() takes its columns from the parameters' keys.
-        keys = list(column_keys) if column_keys is not None else None
-        compiled = statement.compile(dialect=_DIALECT, column_keys=keys)
-        assert isinstance(compiled, SQLCompiler)
-        self.statement: object = statement  # kept alive so that its id() is not reused while cached
-        self.compiled = compiled
-        self.sql = compiled.string
-        # IN (...) lists are expanded per execution by SQLAlchemy (slower, and rare on hot paths).
-        self.expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
-        processors = compiled._bind_processors
-        self.slots: list[tuple[str, Any, Any]] = []
-        for name in compiled.positiontup or ():
-            bind = compiled.binds[name]
-            self.slots.append((bind.key, bind.value, processors.get(name)))
-        returning = bool(getattr(compiled, "effective_returning", None))
-        self.returns_rows = returning or not getattr(statement, "is_dml", False)
-        self.inserts_into = inserted_table(statement)
-        # Only a plain SELECT may run before the unit's transaction has begun (see PgConnection): a write,
-        # a locking read or a transaction-scoped lock must run inside it.
-        locking = getattr(statement, "_for_update_arg", None) is not None
-        plain_read = getattr(statement, "is_select", False) and not locking
-        self.starts_transaction = not plain_read or "pg_advisory" in self.sql
-
-    def arguments(self, params: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
-        if self.expanding:
-            state = self.compiled.construct_expanded_state(dict(params or {}))
-            args = []
-            for name in state.positiontup or ():
-                value = state.parameters[name]
-                processor: Any = state.processors.get(name)
-                args.append(processor(value) if processor is not None and value is not None else value)
-            return state.statement, args
-        args = []
-        for key, default, processor in self.slots:
-            value = params[key] if params is not None and key in params else default
-            args.append(processor(value) if processor is not None and value is not None else value)
-        return self.sql, args
-
-
-class _StatementCache:
-    """Compiled statements by the identity of the statement object (an LRU for the built-per-call ones).
-
-    DML statements are also keyed by their parameters' names, which choose the columns they write.
-    """
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[int, tuple[str, ...] | None], _Compiled] = OrderedDict()
-
-    def get(self, statement: Executable, params: Mapping[str, Any] | None) -> _Compiled:
-        keys = tuple(params) if params is not None and getattr(statement, "is_dml", False) else None
-        cache_key = (id(statement), keys)
-        entry = self._entries.get(cache_key)
-        if entry is not None and entry.statement is statement:
-            self._entries.move_to_end(cache_key)
-            return entry
-        assert isinstance(statement, ClauseElement)
-        entry = _Compiled(statement, keys)
-        self._entries[cache_key] = entry
-        if len(self._entries) > _CACHE_SIZE:
-            self._entries.popitem(last=False)
-        return entry
-
-
-_STATEMENTS = _StatementCache()
+_STATEMENTS = StatementCache(_DIALECT)
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
