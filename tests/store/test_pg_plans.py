@@ -30,7 +30,7 @@ async def _seed(database: Database) -> None:
         await conn.raw.execute("ANALYZE users")
 
 
-async def _generic_plan(database: Database, params: dict[str, object]) -> str:
+async def _generic_plan(database: Database, params: dict[str, str]) -> str:
     statement = clients._WITH_POOL[(False, True)]
     sql, args = pg._STATEMENTS.get(statement, params).arguments(params)
     literals = ", ".join("NULL" if a is None else str(a) if isinstance(a, int) else f"'{a}'" for a in args)
