@@ -75,7 +75,7 @@ class SyncConnection:
     writes fail loudly in tests instead of losing atomicity.
     """
 
-    __slots__ = ("_begin", "_deferred", "_driver", "conn", "readonly", "statements")
+    __slots__ = ("_begin", "_deferred", "_driver", "_lock_writes", "conn", "readonly", "statements")
 
     def __init__(
         self,
@@ -83,6 +83,7 @@ class SyncConnection:
         readonly: bool = False,
         begin: Callable[[], Awaitable[None]] | None = None,
         statements: StatementCache | None = None,
+        lock_writes: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.conn = conn
         self.statements = statements
@@ -91,13 +92,15 @@ class SyncConnection:
         # A writing unit's transaction begins (taking the store's write lock) only at its first write, as
         # on PostgreSQL (PgConnection): what runs before it (a trigger, a slow dependency) holds no lock.
         self._begin = begin
+        # Takes the store's write lock without beginning a transaction, for a unit's lone last write.
+        self._lock_writes = lock_writes
         self._deferred: list[tuple[Executable, Mapping[str, Any] | None]] = []
 
     async def execute(self, statement: Executable, parameters: Params = None) -> Rows:
         if self.readonly and getattr(statement, "is_dml", False):
             raise RuntimeError("a write in a read-only unit of work: register the operation with write=True")
         if self._deferred:
-            await self.finish()  # the unit reads its own writes
+            await self._flush()  # the unit reads its own writes
         entry = self._compiled(statement, parameters)
         if entry is None:
             if self._begin is not None and _starts_transaction(statement):
@@ -127,7 +130,20 @@ class SyncConnection:
         return None if entry.expanding else entry
 
     async def finish(self) -> None:
-        """Runs the deferred writes (in order) before a later statement or the commit."""
+        """Ends the unit's statements: runs the deferred writes (in order) before the commit.
+
+        A lone deferred write in a unit that has not begun a transaction (a sign-in's refresh token) runs
+        alone under the write lock, atomic by itself: BEGIN IMMEDIATE and COMMIT would add nothing.
+        """
+        if len(self._deferred) == 1 and self._begin is not None and self._lock_writes is not None:
+            statement, parameters = self._deferred.pop()
+            self._begin = None
+            await self._lock_writes()
+            await self.execute(statement, parameters)
+            return
+        await self._flush()
+
+    async def _flush(self) -> None:
         deferred, self._deferred = self._deferred, []
         for statement, parameters in deferred:
             await self.execute(statement, parameters)

@@ -164,15 +164,18 @@ class Database:
             with self._sync.connect() as raw:
                 conn = raw.execution_options(userpools_begin="")
 
-                async def begin() -> None:
+                async def lock_writes() -> None:
                     nonlocal held
                     await lock.acquire()
                     held = True
+
+                async def begin() -> None:
+                    await lock_writes()
                     conn.commit()  # ends the driver-level autocommit reads (no SQL transaction was open)
                     conn.execution_options(userpools_begin="BEGIN IMMEDIATE")
                     conn.begin()
 
-                unit = SyncConnection(conn, begin=begin, statements=self._statements)
+                unit = SyncConnection(conn, begin=begin, statements=self._statements, lock_writes=lock_writes)
                 uow = UnitOfWork(unit, self.dialect, self.pool_cache, self.clock)
                 try:
                     yield uow
