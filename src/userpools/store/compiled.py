@@ -24,6 +24,8 @@ from userpools.store.pg_stats import inserted_table
 
 _CACHE_SIZE = 512
 
+CacheKey = tuple[int, tuple[str, ...] | None]  # the statement's id(), the parameter names of a DML
+
 
 class Result:
     """The part of SQLAlchemy's result API that the repositories use."""
@@ -182,17 +184,46 @@ class StatementCache:
     def __init__(self, dialect: Dialect, decode: bool = False) -> None:
         self.dialect = dialect
         self.decode = decode
-        self._entries: OrderedDict[tuple[int, tuple[str, ...] | None], Compiled] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, Compiled] = OrderedDict()
+        # Statements executed once so far (held, so that their id() is not reused while listed).
+        self._seen: OrderedDict[CacheKey, object] = OrderedDict()
 
     def get(self, statement: Executable, params: Mapping[str, Any] | None) -> Compiled:
+        cache_key, entry = self._cached(statement, params)
+        return entry if entry is not None else self._compile(statement, cache_key)
+
+    def get_repeated(self, statement: Executable, params: Mapping[str, Any] | None) -> Compiled | None:
+        """The compiled statement, but only from its second execution on; None the first time.
+
+        A statement built per call is a new object each time and would be compiled on every call, which
+        costs more than SQLAlchemy's own execution with its structural cache: those stay with SQLAlchemy.
+        The prebuilt statements of the hot paths run again and again and are compiled once.
+        """
+        cache_key, entry = self._cached(statement, params)
+        if entry is not None:
+            return entry
+        if self._seen.get(cache_key) is not statement:
+            self._seen[cache_key] = statement
+            if len(self._seen) > _CACHE_SIZE:
+                self._seen.popitem(last=False)
+            return None
+        del self._seen[cache_key]
+        return self._compile(statement, cache_key)
+
+    def _cached(
+        self, statement: Executable, params: Mapping[str, Any] | None
+    ) -> tuple[CacheKey, Compiled | None]:
         keys = tuple(params) if params is not None and getattr(statement, "is_dml", False) else None
         cache_key = (id(statement), keys)
         entry = self._entries.get(cache_key)
-        if entry is not None and entry.statement is statement:
-            self._entries.move_to_end(cache_key)
-            return entry
+        if entry is None or entry.statement is not statement:
+            return cache_key, None
+        self._entries.move_to_end(cache_key)
+        return cache_key, entry
+
+    def _compile(self, statement: Executable, cache_key: CacheKey) -> Compiled:
         assert isinstance(statement, ClauseElement)
-        entry = Compiled(statement, keys, self.dialect, self.decode)
+        entry = Compiled(statement, cache_key[1], self.dialect, self.decode)
         self._entries[cache_key] = entry
         if len(self._entries) > _CACHE_SIZE:
             self._entries.popitem(last=False)

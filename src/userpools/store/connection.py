@@ -65,10 +65,10 @@ class Conn(Protocol):
 class SyncConnection:
     """An awaitable face over a synchronous SQLAlchemy connection (SQLite on the loop thread).
 
-    With ``statements``, plain statements (one row of parameters, no IN list expanded per execution)
-    run compiled on the sqlite3 connection underneath (store/compiled.py): SQLAlchemy's execution layer
-    cost more CPU than SQLite itself on the sign-in path. Transactions stay SQLAlchemy's (begin, commit,
-    savepoints), on the same sqlite3 connection.
+    With ``statements``, prebuilt plain statements (run before; one row of parameters; no IN list expanded
+    per execution) run compiled on the sqlite3 connection underneath (store/compiled.py): SQLAlchemy's
+    execution layer cost more CPU than SQLite itself on the sign-in path. Transactions stay SQLAlchemy's
+    (begin, commit, savepoints), on the same sqlite3 connection.
 
     ``readonly`` connections run outside any SQL transaction (see Database._read_unit), so a write there
     would commit on its own: it is refused, which makes an operation registered ``write=False`` that
@@ -126,8 +126,8 @@ class SyncConnection:
             return None
         if not (getattr(statement, "is_select", False) or getattr(statement, "is_dml", False)):
             return None  # raw SQL, DDL
-        entry = self.statements.get(statement, parameters)
-        return None if entry.expanding else entry
+        entry = self.statements.get_repeated(statement, parameters)
+        return None if entry is None or entry.expanding else entry
 
     async def finish(self) -> None:
         """Ends the unit's statements: runs the deferred writes (in order) before the commit.
