@@ -12,6 +12,8 @@ from typing import Any
 
 DEFAULT_DATA_DIR = Path(".userpools")
 DEFAULT_DOMAIN_BASE_HOST = "amazoncognito.com"
+# Where token signatures run (auth/signing.py).
+SIGNING_MODES = ("auto", "loop", "thread")
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,7 @@ class Settings:
             raise ValueError(f"USERPOOLS_QUOTAS must be on or off, not {self.quotas!r}")
         if self.quota_scope not in ("pool", "account"):
             raise ValueError(f"USERPOOLS_QUOTA_SCOPE must be pool or account, not {self.quota_scope!r}")
-        if self.signing not in ("auto", "loop", "thread"):
+        if self.signing not in SIGNING_MODES:
             raise ValueError(f"USERPOOLS_SIGNING must be auto, loop or thread, not {self.signing!r}")
         if self.workers < 1:
             raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")

@@ -16,19 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from userpools.domain.user import User
+from store_seed import seed_user
 from userpools.store.database import Database
 from userpools.store.refresh_tokens import StoredRefreshToken
 
 POOL = "us-east-1_LazyUnit1"
-
-
-async def _seed(database: Database) -> int:
-    async with database.unit_of_work(write=True) as uow:
-        await uow.pools.insert(POOL, "lazy", {"Arn": "arn"}, 1000.0)
-        await uow.clients.insert(POOL, "client1", "c", {}, 1000.0)
-        user = User(0, POOL, "bob", "sub-2", "CONFIRMED", True, {"sub": "sub-2"}, 1000.0, 1000.0)
-        return await uow.users.insert(user, "bob", {})
 
 
 def _record(user_id: int, family: str) -> StoredRefreshToken:
@@ -55,7 +47,7 @@ def _log_statements(database: Database) -> list[str]:
 
 
 async def test_a_read_then_one_deferred_write_runs_without_begin_or_commit(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL, "bob", "sub-2")
     sent = _log_statements(database)
     async with database.unit_of_work(write=True) as uow:
         assert await uow.refresh_tokens.find("nothing") is None
@@ -66,7 +58,7 @@ async def test_a_read_then_one_deferred_write_runs_without_begin_or_commit(datab
 
 
 async def test_deferred_writes_are_read_back_and_committed_with_the_rest(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL, "bob", "sub-2")
     sent = _log_statements(database)
     async with database.unit_of_work(write=True) as uow:
         await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
@@ -77,7 +69,7 @@ async def test_deferred_writes_are_read_back_and_committed_with_the_rest(databas
 
 
 async def test_a_failing_unit_leaves_nothing_behind(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL, "bob", "sub-2")
     with pytest.raises(RuntimeError):
         async with database.unit_of_work(write=True) as uow:
             await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))
@@ -97,7 +89,7 @@ async def test_a_failing_unit_leaves_nothing_behind(database: Database) -> None:
 
 
 async def test_the_first_write_begins_the_transaction(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL, "bob", "sub-2")
     sent = _log_statements(database)
     async with database.unit_of_work(write=True) as uow:
         await uow.refresh_tokens.find("x")

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from userpools.domain.user import User
+from store_seed import seed_user
 from userpools.store.database import Database
 from userpools.store.oauth_codes import StoredCode
 
 POOL = "us-east-1_CodeStore1"
-
-
-async def _seed(database: Database) -> int:
-    async with database.unit_of_work(write=True) as uow:
-        await uow.pools.insert(POOL, "codes", {"Arn": "arn"}, 1000.0)
-        await uow.clients.insert(POOL, "client1", "c", {}, 1000.0)
-        user = User(0, POOL, "alice", "sub-1", "CONFIRMED", True, {"sub": "sub-1"}, 1000.0, 1000.0)
-        return await uow.users.insert(user, "alice", {})
 
 
 def _code(user_id: int, expires: float = 1300.0) -> StoredCode:
@@ -35,7 +27,7 @@ def _code(user_id: int, expires: float = 1300.0) -> StoredCode:
 
 
 async def test_code_round_trip_and_single_use(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL)
     async with database.unit_of_work(write=True) as uow:
         await uow.oauth_codes.insert("h1", _code(user_id))
     async with database.unit_of_work(write=False) as uow:
@@ -55,7 +47,7 @@ async def test_code_round_trip_and_single_use(database: Database) -> None:
 
 
 async def test_purge_and_cascade(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL)
     async with database.unit_of_work(write=True) as uow:
         await uow.oauth_codes.insert("old", _code(user_id, expires=1100.0))
         await uow.oauth_codes.insert("new", _code(user_id, expires=1400.0))

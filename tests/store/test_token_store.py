@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+from store_seed import seed_user
 from userpools.auth import keyring
 from userpools.crypto.sealing import Sealer
-from userpools.domain.user import User
 from userpools.ports import SystemRandom
 from userpools.store.database import Database
 from userpools.store.refresh_tokens import StoredRefreshToken
@@ -17,14 +17,6 @@ RANDOM = SystemRandom()
 SEALER = Sealer(b"k" * 32, RANDOM)
 
 
-async def _seed(database: Database) -> int:
-    async with database.unit_of_work(write=True) as uow:
-        await uow.pools.insert(POOL, "tokens", {"Arn": "arn"}, 1000.0)
-        await uow.clients.insert(POOL, "client1", "c", {}, 1000.0)
-        user = User(0, POOL, "alice", "sub-1", "CONFIRMED", True, {"sub": "sub-1"}, 1000.0, 1000.0)
-        return await uow.users.insert(user, "alice", {})
-
-
 async def _signers(database: Database) -> dict[str, str]:
     async with database.unit_of_work(write=True) as uow:
         found = await keyring.signers(uow, SEALER, RANDOM, 1000.0, POOL)
@@ -32,7 +24,7 @@ async def _signers(database: Database) -> dict[str, str]:
 
 
 async def test_concurrent_first_keys_agree(database: Database) -> None:
-    await _seed(database)
+    await seed_user(database, POOL)
     first, second = await asyncio.gather(_signers(database), _signers(database))
     assert first == second and set(first) == {"id", "access"}
     async with database.unit_of_work(write=False) as uow:
@@ -40,7 +32,7 @@ async def test_concurrent_first_keys_agree(database: Database) -> None:
 
 
 async def test_rotation_adds_a_generation(database: Database) -> None:
-    await _seed(database)
+    await seed_user(database, POOL)
     before = await _signers(database)
     async with database.unit_of_work(write=True) as uow:
         created = await keyring.rotate(uow, SEALER, RANDOM, 2000.0, POOL)
@@ -60,7 +52,7 @@ def _record(user_id: int, family: str) -> StoredRefreshToken:
 
 
 async def test_families_sign_outs_and_grant_state(database: Database) -> None:
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL)
     async with database.unit_of_work(write=True) as uow:
         repo = uow.refresh_tokens
         await repo.insert("h1", _record(user_id, "fam-1"))
@@ -98,7 +90,7 @@ async def test_families_sign_outs_and_grant_state(database: Database) -> None:
 async def test_a_deleted_client_or_pool_takes_its_refresh_tokens(database: Database) -> None:
     """The table keeps no foreign key to clients or pools (it would lock their rows on every sign-in):
     ClientRepo.delete removes the client's tokens, a pool's go with its users."""
-    user_id = await _seed(database)
+    user_id = await seed_user(database, POOL)
     async with database.unit_of_work(write=True) as uow:
         await uow.clients.insert(POOL, "client2", "c2", {}, 1000.0)
         await uow.refresh_tokens.insert("h1", _record(user_id, "fam-1"))

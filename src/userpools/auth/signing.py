@@ -24,9 +24,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from userpools.config import SIGNING_MODES
 from userpools.crypto import jwt
 
-MODES = ("auto", "loop", "thread")
 CALIBRATION = 16  # signatures timed before ``auto`` decides
 THRESHOLD_MS = 0.5  # a signature slower than this is worth a thread hand-off
 
@@ -45,7 +45,7 @@ class Signing:
         cores: int | None = None,
         timer: Callable[[], float] = time.perf_counter,
     ) -> None:
-        if mode not in MODES:
+        if mode not in SIGNING_MODES:
             raise ValueError(f"USERPOOLS_SIGNING must be auto, loop or thread, not {mode!r}")
         spare_cores = workers < (cores or os.cpu_count() or 1)
         self.on_thread = mode == "thread"

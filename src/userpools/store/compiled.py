@@ -27,6 +27,13 @@ _CACHE_SIZE = 512
 CacheKey = tuple[int, tuple[str, ...] | None]  # the statement's id(), the parameter names of a DML
 
 
+def starts_transaction(statement: object) -> bool:
+    """Whether ``statement`` must run inside a lazy unit's transaction: only a plain SELECT may run before it
+    has begun; a write, a locking read or raw SQL (a transaction-scoped lock among them) runs inside it."""
+    locking = getattr(statement, "_for_update_arg", None) is not None
+    return not (getattr(statement, "is_select", False) and not locking)
+
+
 class Result:
     """The part of SQLAlchemy's result API that the repositories use."""
 
@@ -135,11 +142,7 @@ class Compiled:
         returning = bool(getattr(compiled, "effective_returning", None))
         self.returns_rows = returning or not getattr(statement, "is_dml", False)
         self.inserts_into = inserted_table(statement)
-        # Only a plain SELECT may run before a lazy unit's transaction has begun: a write, a locking read
-        # or a transaction-scoped lock must run inside it.
-        locking = getattr(statement, "_for_update_arg", None) is not None
-        plain_read = getattr(statement, "is_select", False) and not locking
-        self.starts_transaction = not plain_read or "pg_advisory" in self.sql
+        self.starts_transaction = starts_transaction(statement) or "pg_advisory" in self.sql
         self.row_type: type[TupleRow] = TupleRow
         self.processors: list[Any] | None = None
         if decode and self.returns_rows:

@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.base import Executable
 
-from userpools.store.compiled import Compiled, Result, StatementCache
+from userpools.store.compiled import Compiled, Result, StatementCache, starts_transaction
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
@@ -103,7 +103,7 @@ class SyncConnection:
             await self._flush()  # the unit reads its own writes
         entry = self._compiled(statement, parameters)
         if entry is None:
-            if self._begin is not None and _starts_transaction(statement):
+            if self._begin is not None and starts_transaction(statement):
                 await self._start()
             return self.conn.execute(statement, parameters)
         if self._begin is not None and entry.starts_transaction:
@@ -169,11 +169,3 @@ class SyncConnection:
 
     def begin_nested(self) -> AbstractAsyncContextManager[Any]:
         return self._savepoint()
-
-
-def _starts_transaction(statement: Executable) -> bool:
-    """Anything but a plain SELECT (a write, a locking read, raw SQL) runs inside the unit's transaction."""
-    plain_read = (
-        getattr(statement, "is_select", False) and getattr(statement, "_for_update_arg", None) is None
-    )
-    return not plain_read
