@@ -36,9 +36,10 @@ start() {
   log "$name up: pid $PID port $port $(cat "$RUN/$name.server.json")"
 }
 # The harness does not sign requests: --auth off lets its unsigned admin calls through (loopback only).
-ours() {  # NAME [extra serve args]
+ours() {  # NAME [extra serve args]; env SIGNING: USERPOOLS_SIGNING (default auto)
   local name="$1"; shift
-  start "userpools-$name" cognito -- "$REPO/.venv/bin/userpools" serve --port @PORT@ --auth off \
+  start "userpools-$name" cognito -- env "USERPOOLS_SIGNING=${SIGNING:-${USERPOOLS_SIGNING:-auto}}" \
+    "$REPO/.venv/bin/userpools" serve --port @PORT@ --auth off \
     --data-dir "$RUN/userpools-$name-data" "$@"
 }
 moto() { start "moto-$1" cognito -- "$WORK/venv/bin/moto_server" -H 127.0.0.1 -p @PORT@; }

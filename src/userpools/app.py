@@ -118,6 +118,7 @@ def create_app(settings: Settings, clock: Clock | None = None, random: Random | 
             yield
         finally:
             await import_jobs.close()
+            await services.signing.close()
             await database.close()
 
     app = Starlette(

@@ -13,7 +13,7 @@ from typing import Any
 DEFAULT_DATA_DIR = Path(".userpools")
 DEFAULT_DOMAIN_BASE_HOST = "amazoncognito.com"
 # Where token signatures run (auth/signing.py).
-SIGNING_MODES = ("auto", "loop", "thread")
+SIGNING_MODES = ("auto", "loop", "thread", "process")
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ class Settings:
     quotas: str = "off"
     quota_max_rps: int = 0
     quota_scope: str = "pool"
-    # Where token signatures run (auth/signing.py): "auto" (the default) moves them to worker threads when
-    # an RSA signature is slow on this CPU and cores are spare; "loop" or "thread" fix the choice.
+    # Where token signatures run (auth/signing.py): "auto" (the default) hands them to a signing child
+    # process while cores are spare, else signs on the event loop; "loop", "thread" or "process" fix it.
     signing: str = "auto"
     # CSV user import jobs: users per batch (each batch is one transaction).
     import_batch_size: int = 1000
@@ -243,7 +243,7 @@ class Settings:
         if self.quota_scope not in ("pool", "account"):
             raise ValueError(f"USERPOOLS_QUOTA_SCOPE must be pool or account, not {self.quota_scope!r}")
         if self.signing not in SIGNING_MODES:
-            raise ValueError(f"USERPOOLS_SIGNING must be auto, loop or thread, not {self.signing!r}")
+            raise ValueError(f"USERPOOLS_SIGNING must be {', '.join(SIGNING_MODES)}, not {self.signing!r}")
         if self.workers < 1:
             raise ValueError("--workers (USERPOOLS_WORKERS) must be at least 1")
         if self.pitr_retention_days < 1:

@@ -133,16 +133,18 @@ def test_pycognito_verifies_tokens(idp: Any, pool_id: str, live: RunningServer) 
         stranger.verify_token(result["IdToken"], "id_token", "id")
 
 
-@pytest.mark.parametrize("signing", ["thread", "loop"])
-def test_tokens_signed_on_either_place_verify(signing: str) -> None:
+@pytest.mark.parametrize("signing", ["thread", "loop", "process"])
+def test_tokens_signed_on_each_place_verify(signing: str) -> None:
     """USERPOOLS_SIGNING: tokens of a real sign-in verify against the JWKS whether signed on a worker
-    thread or on the event loop (auth/signing.py)."""
+    thread, on the event loop or by the signing child process (auth/signing.py)."""
     with server(signing=signing) as srv:
         idp = srv.client()
         pool_id = idp.create_user_pool(PoolName=f"signing-{signing}")["UserPool"]["Id"]
         make_user(idp, pool_id)
         client_id = make_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["ClientId"]
-        assert srv.app.state.services.signing.on_thread is (signing == "thread")
+        place = srv.app.state.services.signing
+        assert place.on_thread is (signing == "thread")
+        assert (place.process is not None) is (signing == "process")
         for _ in range(3):
             result = idp.initiate_auth(
                 ClientId=client_id,
@@ -151,3 +153,5 @@ def test_tokens_signed_on_either_place_verify(signing: str) -> None:
             )["AuthenticationResult"]
             assert verify(srv, pool_id, result["IdToken"])["cognito:username"] == "alice"
             assert check_access(srv, result["AccessToken"]).user.username == "alice"
+        if place.process is not None:  # the child made them, and is still there to make more
+            assert place.process.pid is not None and not place.process.gone

@@ -1,4 +1,4 @@
-"""auth.signing: where token signatures run, and how ``auto`` decides from the signatures it times."""
+"""auth.signing: token signatures on the event loop or a worker thread (child process: test_sign_process)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,11 @@ from typing import Any
 
 import pytest
 
-from userpools.auth.signing import CALIBRATION, Signing
+from userpools.auth.signing import Signing
 from userpools.config import Settings
 from userpools.crypto import jwt, keys
 
 KEY = keys.generate()
-
-
-class Ticking:
-    """A timer whose every second reading is ``step_ms`` after the first: each signature "takes" it."""
-
-    def __init__(self, step_ms: float) -> None:
-        self.now = 0.0
-        self.step = step_ms / 1000
-        self.calls = 0
-
-    def __call__(self) -> float:
-        self.calls += 1
-        if self.calls % 2 == 0:
-            self.now += self.step
-        return self.now
 
 
 @pytest.fixture
@@ -55,34 +40,8 @@ def sign_times(place: Signing, times: int) -> list[str]:
     return asyncio.run(run())
 
 
-def test_slow_signatures_move_to_threads_after_calibration(threads_used: list[int]) -> None:
-    place = Signing("auto", workers=1, cores=2, timer=Ticking(1.1))
-    tokens = sign_times(place, CALIBRATION)  # one timing per call: decided after CALIBRATION calls
-    assert place.on_thread and not place.deciding
-    main = threading.get_ident()
-    assert set(threads_used) == {main}
-    sign_times(place, 3)
-    assert len(threads_used) == 2 * CALIBRATION + 6 and main not in threads_used[2 * CALIBRATION :]
-    assert jwt.verified_claims(tokens[1], KEY.public_key()) == {"n": 0}
-
-
-def test_fast_signatures_stay_on_the_loop(threads_used: list[int]) -> None:
-    place = Signing("auto", workers=1, cores=2, timer=Ticking(0.2))
-    sign_times(place, CALIBRATION + 3)
-    assert not place.on_thread and not place.deciding
-    assert set(threads_used) == {threading.get_ident()}
-
-
-def test_no_spare_core_means_no_threads_nor_timing(threads_used: list[int]) -> None:
-    timer = Ticking(5.0)
-    place = Signing("auto", workers=2, cores=2, timer=timer)
-    sign_times(place, CALIBRATION + 3)
-    assert not place.on_thread and timer.calls == 0
-    assert set(threads_used) == {threading.get_ident()}
-
-
 def test_fixed_modes(threads_used: list[int]) -> None:
-    sign_times(Signing("loop", workers=1, cores=8, timer=Ticking(5.0)), CALIBRATION + 1)
+    sign_times(Signing("loop", workers=1, cores=8), 3)
     assert set(threads_used) == {threading.get_ident()}
     threads_used.clear()
     tokens = sign_times(Signing("thread", workers=4, cores=1), 2)

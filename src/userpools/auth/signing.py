@@ -1,36 +1,24 @@
-"""Where token signatures run: on the event loop, or on a worker thread (USERPOOLS_SIGNING).
+"""Where token signatures run: on the event loop, a worker thread or a child process (USERPOOLS_SIGNING).
 
-An RSA-2048 signature costs about 0.2 ms of CPU where OpenSSL has its AVX-512 path and about 1.1 ms on
-CPUs without it (../shared/bench/refs.py on two of our VMs), and a sign-in makes two. cryptography
-releases the GIL while OpenSSL signs, so signatures made on a worker thread run in parallel with the
-event loop's other work and with each other, using cores one process would leave idle; the hand-off
-costs tens of microseconds. Measured with the benchmark harness (password sign-ins, 16 clients, 2
-cores): one process signing on threads was 16-18 % slower at 0.2 ms a signature and 19 % faster at
-1.1 ms; with as many worker processes as cores no core is idle, and threads were 4 % slower.
-
-``auto`` (the default) therefore signs on the loop and times the process's first signatures; when
-their median exceeds THRESHOLD_MS and this process is one of fewer workers than the machine has
-cores, later signatures go to threads. ``loop`` and ``thread`` fix the choice.
+An RSA-2048 signature costs 0.25-0.3 ms of CPU where OpenSSL has its AVX-512 path and about 1.1 ms on
+CPUs without it (../shared/bench/refs.py on our VMs), and a sign-in makes two: the better part of a
+password sign-in's CPU. One server process runs its Python on one core, so while cores are spare
+(fewer ``--workers`` than cores) ``auto`` hands signatures to a child process (auth/sign_process.py),
+which signs on another core for about 0.05 ms of hand-off. With no spare core it signs on the loop,
+where a hand-off would only add work. ``loop``, ``thread`` and ``process`` fix the choice; on a thread
+signatures contend with the loop for the GIL (measured slower than the loop on our VMs, see
+docs/benchmarks.md), kept for CPUs where signing is slow and processes are unwelcome.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import statistics
-import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-
+from userpools.auth.sign_process import Job, SignerGone, SignerProcess
 from userpools.config import SIGNING_MODES
 from userpools.crypto import jwt
-
-CALIBRATION = 16  # signatures timed before ``auto`` decides
-THRESHOLD_MS = 0.5  # a signature slower than this is worth a thread hand-off
-
-Job = tuple[dict[str, Any], rsa.RSAPrivateKey, str]  # claims, key, kid
 
 
 def _sign_all(jobs: Sequence[Job]) -> list[str]:
@@ -38,34 +26,24 @@ def _sign_all(jobs: Sequence[Job]) -> list[str]:
 
 
 class Signing:
-    def __init__(
-        self,
-        mode: str = "auto",
-        workers: int = 1,
-        cores: int | None = None,
-        timer: Callable[[], float] = time.perf_counter,
-    ) -> None:
+    def __init__(self, mode: str = "auto", workers: int = 1, cores: int | None = None) -> None:
         if mode not in SIGNING_MODES:
-            raise ValueError(f"USERPOOLS_SIGNING must be auto, loop or thread, not {mode!r}")
+            raise ValueError(f"USERPOOLS_SIGNING must be {', '.join(SIGNING_MODES)}, not {mode!r}")
         spare_cores = workers < (cores or os.cpu_count() or 1)
         self.on_thread = mode == "thread"
-        self.deciding = mode == "auto" and spare_cores
-        self.samples: list[float] = []
-        self.timer = timer
+        self.process = SignerProcess() if mode == "process" or (mode == "auto" and spare_cores) else None
 
     async def sign(self, jobs: Sequence[Job]) -> list[str]:
-        """The compact JWS of each job, in order (one hand-off for all of them on a thread)."""
+        """The compact JWS of each job, in order."""
+        if self.process is not None and not self.process.gone:
+            try:
+                return await self.process.sign(jobs)
+            except SignerGone:
+                pass  # logged once by the process; these and later signatures are made here
         if self.on_thread:
             return await asyncio.to_thread(_sign_all, jobs)
-        if not self.deciding:
-            return _sign_all(jobs)
-        began = self.timer()
-        signed = _sign_all(jobs)
-        self._learn((self.timer() - began) * 1000 / max(len(jobs), 1))
-        return signed
+        return _sign_all(jobs)
 
-    def _learn(self, ms_per_signature: float) -> None:
-        self.samples.append(ms_per_signature)
-        if len(self.samples) >= CALIBRATION:
-            self.on_thread = statistics.median(self.samples) > THRESHOLD_MS
-            self.deciding = False
+    async def close(self) -> None:
+        if self.process is not None:
+            await self.process.close()

@@ -40,11 +40,20 @@ def _header(kid: str) -> str:
     return _b64(orjson.dumps({"kid": kid, "alg": "RS256"}))
 
 
+def signing_input(claims: dict[str, Any], kid: str) -> str:
+    """The first two segments of the compact JWS: what the signature covers."""
+    return f"{_header(kid)}.{_b64(orjson.dumps(claims))}"
+
+
+def signature(signing_input: bytes, key: rsa.RSAPrivateKey) -> str:
+    """The third segment: the RS256 signature over ``signing_input``, base64url."""
+    return _b64(key.sign(signing_input, _PKCS1, _SHA256))
+
+
 def sign(claims: dict[str, Any], key: rsa.RSAPrivateKey, kid: str) -> str:
     """Signs ``claims`` (about 0.3 ms of CPU for an RSA-2048 signature)."""
-    signing_input = f"{_header(kid)}.{_b64(orjson.dumps(claims))}"
-    signature = key.sign(signing_input.encode("ascii"), _PKCS1, _SHA256)
-    return f"{signing_input}.{_b64(signature)}"
+    head = signing_input(claims, kid)
+    return f"{head}.{signature(head.encode('ascii'), key)}"
 
 
 def header_of(token: str) -> dict[str, Any] | None:

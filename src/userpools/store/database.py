@@ -37,7 +37,9 @@ _VERSION: Select[Any] = select(column("version_num")).select_from(table("alembic
 _JSON: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
 
 
-# Below the SQLite engine's pool capacity (pool_size + max_overflow), so a check-out never waits.
+# The SQLite engine keeps this many connections (pool_size), so a check-out never waits and never opens
+# one: writing units that await signatures from the signing child (auth/sign_process.py) overlap, and a
+# connection opened and closed per unit cost more than the unit's statements.
 _SQLITE_WRITERS = 16
 
 
@@ -242,8 +244,11 @@ def _sqlite_engine(url: str) -> Engine:
     sync_url = url.replace("sqlite+aiosqlite:", "sqlite:", 1)
     engine = create_engine(
         sync_url,
-        pool_size=8,
-        max_overflow=16,
+        pool_size=_SQLITE_WRITERS,
+        max_overflow=8,  # migrations and checks beside the writers
+        # The connection returned last is taken first: its page cache is the one still valid (a commit on
+        # another connection makes SQLite drop a connection's whole cache at its next read).
+        pool_use_lifo=True,
         # Every unit of work ends in an explicit commit or rollback, so no reset is needed on check-in.
         pool_reset_on_return=None,
         connect_args={"check_same_thread": False},
