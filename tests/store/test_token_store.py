@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from store_seed import seed_user
 from userpools.auth import keyring
+from userpools.crypto import keys
 from userpools.crypto.sealing import Sealer
 from userpools.ports import SystemRandom
 from userpools.store.database import Database
@@ -23,10 +27,19 @@ async def _signers(database: Database) -> dict[str, str]:
     return {use: signer.kid for use, signer in found.items()}
 
 
-async def test_concurrent_first_keys_agree(database: Database) -> None:
+async def test_concurrent_first_keys_agree(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     await seed_user(database, POOL)
-    first, second = await asyncio.gather(_signers(database), _signers(database))
-    assert first == second and set(first) == {"id", "access"}
+    generated: list[object] = []
+    real = keys.generate
+
+    def counted() -> rsa.RSAPrivateKey:
+        generated.append(None)
+        return real()
+
+    monkeypatch.setattr(keys, "generate", counted)
+    found = await asyncio.gather(*(_signers(database) for _ in range(4)))
+    assert all(kids == found[0] for kids in found) and set(found[0]) == {"id", "access"}
+    assert len(generated) == 2  # one pair for the four: the RSA work is shared, not repeated
     async with database.unit_of_work(write=False) as uow:
         assert len(await uow.signing_keys.of_pool(POOL)) == 2
 

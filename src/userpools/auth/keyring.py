@@ -101,11 +101,33 @@ async def verifier(uow: UnitOfWork, kid: str) -> Verifier | None:
     return _PUBLIC.setdefault(kid, Verifier(kid, key.pool_id, key.use, keys.public_from_jwk(key.jwk)))
 
 
+def _key_per_use() -> list[rsa.RSAPrivateKey]:
+    return [keys.generate() for _ in USES]
+
+
+# Key pairs being generated, by event loop, pool and generation (see _fresh_keys).
+_GENERATING: dict[tuple[int, str, int], asyncio.Future[list[rsa.RSAPrivateKey]]] = {}
+
+
+async def _fresh_keys(pool_id: str, generation: int) -> list[rsa.RSAPrivateKey]:
+    """One new private key per use, made on a worker thread.
+
+    Callers that need the same pool's generation at once (a new pool's first concurrent sign-ins) share
+    one pair: an RSA key costs tens of milliseconds of CPU, and only one caller's insert can win anyway.
+    """
+    slot = (id(asyncio.get_running_loop()), pool_id, generation)
+    pending = _GENERATING.get(slot)
+    if pending is None:
+        pending = _GENERATING[slot] = asyncio.ensure_future(asyncio.to_thread(_key_per_use))
+        pending.add_done_callback(lambda _: _GENERATING.pop(slot, None))
+    return await asyncio.shield(pending)
+
+
 async def add_generation(
     uow: UnitOfWork, sealer: Sealer, random: Random, now: float, pool_id: str, generation: int
 ) -> list[PublicKey] | None:
     """Stores a new pair of keys as ``generation``; None when that generation already exists."""
-    private_keys = await asyncio.to_thread(lambda: [keys.generate() for _ in USES])
+    private_keys = await _fresh_keys(pool_id, generation)
     rows: list[dict[str, Any]] = []
     for use, private in zip(USES, private_keys, strict=True):
         kid = keys.new_kid(random.token_bytes(keys.KID_BYTES))

@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 
 from userpools.ports import Clock, SystemClock
 from userpools.store import migrate, pg, pg_stats
+from userpools.store.checkpoint import LOOP_AUTOCHECKPOINT_PAGES, Checkpointer
 from userpools.store.compiled import StatementCache
 from userpools.store.connection import StoreUnavailable, SyncConnection
 from userpools.store.migrate import upgrade
@@ -54,6 +55,7 @@ class Database:
         self.dialect = "sqlite" if self.is_sqlite else "postgresql"
         self._sync: Engine | None = None
         self._statements: StatementCache | None = None
+        self._checkpointer: Checkpointer | None = None
         self._pg: asyncpg.Pool | None = None
         self._relaxed: asyncpg.Pool | None = None  # see relaxed_connection
         self.analyzer = pg_stats.Analyzer()  # PostgreSQL only (store/pg_stats.py)
@@ -73,6 +75,10 @@ class Database:
 
     async def start(self) -> None:
         await self.run_sync(upgrade)
+        path = _sqlite_path(self.url)
+        if path:
+            self._checkpointer = Checkpointer(path)
+            self._checkpointer.start()
         if not self.is_sqlite:
             self._pg = await pg.create_pool(self.url)
             self.analyzer.pool = self._pg
@@ -116,6 +122,9 @@ class Database:
         return UnitOfWork(reader, self.dialect, self.pool_cache, self.clock)
 
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -237,9 +246,15 @@ class _Ready:
         return None
 
 
+def _sqlite_path(url: str) -> str:
+    """The database file of a SQLite URL; "" for PostgreSQL and in-memory databases."""
+    path = url.split("///", 1)[1].split("?", 1)[0] if url.startswith("sqlite") and "///" in url else ""
+    return "" if path == ":memory:" else path
+
+
 def _sqlite_engine(url: str) -> Engine:
-    path = url.split("///", 1)[1] if "///" in url else ""
-    if path and path != ":memory:":
+    path = _sqlite_path(url)
+    if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     sync_url = url.replace("sqlite+aiosqlite:", "sqlite:", 1)
     engine = create_engine(
@@ -262,6 +277,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
             cursor.execute(f"PRAGMA {pragma}")
+        # Checkpoints run on a background thread (store/checkpoint.py); this only bounds the WAL.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={LOOP_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
