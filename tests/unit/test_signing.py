@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from userpools.auth.signing import Signing
+from userpools.auth.signing import Signing, available_cores
 from userpools.config import Settings
 from userpools.crypto import jwt, keys
 
@@ -59,3 +61,23 @@ def test_unknown_mode_is_refused() -> None:
         Signing("gpu")
     with pytest.raises(ValueError, match="USERPOOLS_SIGNING"):
         Settings(signing="sometimes").check()
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [
+        ("max 100000\n", 2),
+        ("100000 100000\n", 1),
+        ("150000 100000\n", 2),
+        ("800000 100000\n", 2),
+        ("junk", 2),
+    ],
+)
+def test_available_cores_honours_a_cgroup_cpu_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cpu_max: str, expected: int
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    limit = tmp_path / "cpu.max"
+    limit.write_text(cpu_max)
+    assert available_cores(limit) == expected
+    assert available_cores(tmp_path / "absent") == 2  # no cgroup v2 limit: the affinity alone

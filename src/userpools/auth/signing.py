@@ -13,12 +13,28 @@ docs/benchmarks.md), kept for CPUs where signing is slow and processes are unwel
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from userpools.auth.sign_process import Job, SignerGone, SignerProcess
 from userpools.config import SIGNING_MODES
 from userpools.crypto import jwt
+
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup v2 CPU quota (``docker run
+    --cpus``), both of which ``os.cpu_count()`` ignores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        limit = cores if quota == "max" else math.ceil(int(quota) / int(period))
+    except (OSError, ValueError, ZeroDivisionError):
+        return cores
+    return max(1, min(cores, limit))
 
 
 def _sign_all(jobs: Sequence[Job]) -> list[str]:
@@ -29,7 +45,7 @@ class Signing:
     def __init__(self, mode: str = "auto", workers: int = 1, cores: int | None = None) -> None:
         if mode not in SIGNING_MODES:
             raise ValueError(f"USERPOOLS_SIGNING must be {', '.join(SIGNING_MODES)}, not {mode!r}")
-        spare_cores = workers < (cores or os.cpu_count() or 1)
+        spare_cores = workers < (cores or available_cores())
         self.on_thread = mode == "thread"
         self.process = SignerProcess() if mode == "process" or (mode == "auto" and spare_cores) else None
 
