@@ -4,10 +4,10 @@ An RSA-2048 signature costs 0.25-0.3 ms of CPU where OpenSSL has its AVX-512 pat
 CPUs without it (../shared/bench/refs.py on our VMs), and a sign-in makes two: the better part of a
 password sign-in's CPU. One server process runs its Python on one core, so while cores are spare
 (fewer ``--workers`` than cores) ``auto`` hands signatures to a child process (auth/sign_process.py),
-which signs on another core for about 0.05 ms of hand-off. With no spare core it signs on the loop,
-where a hand-off would only add work. ``loop``, ``thread`` and ``process`` fix the choice; on a thread
-signatures contend with the loop for the GIL (measured slower than the loop on our VMs, see
-docs/benchmarks.md), kept for CPUs where signing is slow and processes are unwelcome.
+which signs on another core for one pipe write and one read per sign-in. With no spare core it signs on
+the loop, where a hand-off would only add work. ``loop``, ``thread`` and ``process`` fix the choice. On
+a thread, signatures contend with the loop for the GIL (measured slower than the loop on our VMs, see
+docs/benchmarks.md); it stays for CPUs where signing is slow and processes are unwelcome.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Signing:
             try:
                 return await self.process.sign(jobs)
             except SignerGone:
-                pass  # logged once by the process; these and later signatures are made here
+                pass  # a refused request, or a dead child (logged once): signed here from now on
         if self.on_thread:
             return await asyncio.to_thread(_sign_all, jobs)
         return _sign_all(jobs)
