@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
+from store_seed import seed_user
 from userpools.domain import list_filter
 from userpools.domain.user import User, active_aliases, filter_columns
 from userpools.domain.user_pool_rules import pool_rules
 from userpools.store.database import Database
-from userpools.store.users import DuplicateUser, page_query
+from userpools.store.users import DuplicateUser, StaleUser, page_query
 
 POOL = "us-east-1_Store1234"
 RULES = pool_rules(
@@ -244,3 +245,32 @@ async def test_postgresql_plans_lookups_on_their_unique_indexes_once_the_pool_gr
             sql = f"EXPLAIN SELECT * FROM users WHERE pool_id = '{POOL}' AND {column} = '{value}'"
             plan = "\n".join(str(r[0]) for r in await uow.conn.execute(text(sql)))
             assert f"uq_users_pool_id_{column}" in plan, plan
+
+
+async def test_a_save_over_a_concurrent_change_is_refused(database: Database) -> None:
+    """Two units read one user; the second to save would undo the first's change: StaleUser instead."""
+    await seed_user(database, "us-east-1_Stale0001")
+
+    async def read(uow: Any) -> User:
+        user = await uow.users.by_username_key("us-east-1_Stale0001", "alice")
+        assert user is not None
+        return user
+
+    async with database.unit_of_work(write=True) as slow:
+        late = await read(slow)
+        async with database.unit_of_work(write=True) as quick:  # runs and commits in between
+            first = await read(quick)
+            first.attributes["given_name"] = "Ann"
+            first.modified = 2000.0
+            await quick.users.save(first, {})
+            first.attributes["family_name"] = "Lee"  # saving twice in one unit is no conflict
+            first.modified = 2001.0
+            await quick.users.save(first, {})
+        late.attributes["nickname"] = "al"
+        late.modified = 2002.0
+        with pytest.raises(StaleUser):
+            await slow.users.save(late, {})
+    async with database.unit_of_work(write=False) as uow:
+        kept = await read(uow)
+    assert kept.attributes.get("given_name") == "Ann" and kept.attributes.get("family_name") == "Lee"
+    assert "nickname" not in kept.attributes and kept.modified == 2001.0

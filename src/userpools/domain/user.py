@@ -39,6 +39,9 @@ class User:
     settings: dict[str, Any] = field(
         default_factory=dict
     )  # MFAOptions, UserMFASettingList, PreferredMfaSetting
+    # ``modified`` as last read from or written to the store: a save expects the row to still hold it, so
+    # two concurrent changes of one user never silently undo each other (store/users.py, StaleUser).
+    stored_modified: float | None = field(default=None, compare=False, repr=False)
 
     def verified(self, attribute: str) -> bool:
         """True when ``email`` / ``phone_number`` is present and marked verified."""

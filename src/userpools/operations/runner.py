@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from userpools.errors import CodeDeliveryFailureException, ServiceError
+from userpools.errors import CodeDeliveryFailureException, ServiceError, TooManyRequestsException
 from userpools.operations.context import Context, Services
 from userpools.operations.quotas import Throttle
 from userpools.operations.registry import Operation
 from userpools.operations.replicas import admit
 from userpools.store.database import Database
+from userpools.store.users import StaleUser
 
 log = logging.getLogger("userpools")
+
+# Runs of one operation whose unit found a user changed under it (store/users.py StaleUser) before it
+# gives up. A run fails only when another request's change of that user committed meanwhile, and that
+# request is then done: so up to this many concurrent changes of one user all succeed.
+STALE_ATTEMPTS = 10
 
 
 class Runner:
@@ -34,16 +40,13 @@ class Runner:
         """``replica_of``: the pool of another region the caller reaches through its replica in ``region``."""
         if self.throttle is not None:
             await self.throttle.admit(op.name, region, params)
-        async with self.database.unit_of_work(op.write) as uow:
-            ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
+        for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
-                if replica_of is not None:
-                    await admit(ctx, op, replica_of)
-                result = await op.handler(ctx, params)
-            except ServiceError as exc:
-                if exc is not ctx.committed_failure:
-                    raise
-                result = {}  # leaving the block normally commits what the handler counted
+                ctx, result = await self._unit(op, params, request_id, region, source_ip, replica_of)
+                break
+            except StaleUser:  # rolled back: a concurrent request changed the user this one read
+                if attempt == STALE_ATTEMPTS:  # in every operation's model, and retried by the SDKs
+                    raise TooManyRequestsException("Too many concurrent changes to this user.") from None
         for hook in ctx.after_commit:
             try:
                 await hook()
@@ -54,3 +57,24 @@ class Runner:
         if ctx.committed_failure is not None:
             raise ctx.committed_failure
         return result
+
+    async def _unit(
+        self,
+        op: Operation,
+        params: dict[str, Any],
+        request_id: str,
+        region: str,
+        source_ip: str,
+        replica_of: str | None,
+    ) -> tuple[Context, dict[str, Any]]:
+        async with self.database.unit_of_work(op.write) as uow:
+            ctx = Context(self.services, uow, request_id, region, source_ip=source_ip)
+            try:
+                if replica_of is not None:
+                    await admit(ctx, op, replica_of)
+                result = await op.handler(ctx, params)
+            except ServiceError as exc:
+                if exc is not ctx.committed_failure:
+                    raise
+                result = {}  # leaving the block normally commits what the handler counted
+        return ctx, result

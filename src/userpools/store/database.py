@@ -216,7 +216,15 @@ class Database:
                     await unit.finish()
             except BaseException as exc:
                 if not pg.unavailable(exc, raw):
-                    await unit.abort()
+                    try:
+                        await unit.abort()
+                    except Exception as abort_error:
+                        if not pg.unavailable(abort_error, raw):
+                            raise
+                        # The connection went away during the rollback, which makes the rollback moot: the
+                        # unit's own error (a ServiceError, StaleUser) is still the answer.
+                        if not pg.closed(raw):
+                            raw.terminate()
                     raise
                 # The database went away under the unit (or a statement timed out): the caller should retry.
                 try:

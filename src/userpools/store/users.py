@@ -41,6 +41,11 @@ _BY_IDS = select(*PROFILE).where(users.c.id.in_(bindparam("ids", expanding=True)
 # Writes of every sign-up and user creation, likewise built once (values come as parameters).
 _INSERT = insert(users).returning(users.c.id)
 _SAVE = update(users).where(users.c.id == bindparam("b_id")).returning(users.c.username_key)
+_SAVE_UNCHANGED = (
+    update(users)
+    .where(users.c.id == bindparam("b_id"), users.c.modified == bindparam("b_stored_modified"))
+    .returning(users.c.username_key)
+)
 _DELETE = delete(users).where(users.c.id == bindparam("id")).returning(users.c.pool_id, users.c.sub)
 _READ_VERIFIER = select(user_credentials).where(user_credentials.c.user_id == bindparam("user_id"))
 _INSERT_VERIFIER = insert(user_credentials)
@@ -49,6 +54,15 @@ _UPDATE_VERIFIER = update(user_credentials).where(user_credentials.c.user_id == 
 
 class DuplicateUser(Exception):
     """A username, sub or alias already taken in the pool (a concurrent writer won the race)."""
+
+
+class StaleUser(Exception):
+    """The user changed (or went) since this unit of work read it: the whole unit must run again.
+
+    Reads before a unit's first write run outside its transaction (store/connection.py, store/pg.py), so
+    another unit may save the same user in between; writing back the profile read earlier would undo
+    that change. The runner retries the operation (operations/runner.py).
+    """
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ def user_from_row(row: Any) -> User:
         created=row.created,
         modified=row.modified,
         settings=dict(row.settings or {}),
+        stored_modified=row.modified,
     )
 
 
@@ -163,12 +178,20 @@ class UserRepo:
             "modified": user.modified,
             **index,
         }
+        statement = _SAVE
+        if user.stored_modified is not None:
+            statement, values["b_stored_modified"] = _SAVE_UNCHANGED, user.stored_modified
         try:
-            row = (await self.conn.execute(_SAVE, values)).first()
+            row = (await self.conn.execute(statement, values)).first()
         except IntegrityError as exc:
             raise DuplicateUser(str(exc.orig)) from exc
-        if row is not None:  # the key comes back from the UPDATE itself: no read for the journal
-            self.journal.record(user.pool_id, "user", user.sub, _image(user, row.username_key, index))
+        if row is None:
+            if statement is _SAVE_UNCHANGED:
+                raise StaleUser(f"user {user.id} changed since it was read")
+            return
+        user.stored_modified = user.modified
+        # The key comes back from the UPDATE itself: no read for the journal.
+        self.journal.record(user.pool_id, "user", user.sub, _image(user, row.username_key, index))
 
     async def delete(self, user_id: int) -> None:
         for table in (user_codes, user_credentials):
