@@ -19,6 +19,7 @@ from test_tokens_support import (
 )
 
 from userpools import cli
+from userpools.crypto import jwt
 from userpools.testing import RunningServer, server
 
 
@@ -134,9 +135,17 @@ def test_pycognito_verifies_tokens(idp: Any, pool_id: str, live: RunningServer) 
 
 
 @pytest.mark.parametrize("signing", ["thread", "loop", "process"])
-def test_tokens_signed_on_each_place_verify(signing: str) -> None:
+def test_tokens_signed_on_each_place_verify(signing: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """USERPOOLS_SIGNING: tokens of a real sign-in verify against the JWKS whether signed on a worker
     thread, on the event loop or by the signing child process (auth/signing.py)."""
+    here: list[str] = []  # signatures made in this (the server's) process
+    real_sign = jwt.sign
+
+    def counted(claims: dict[str, Any], key: Any, kid: str) -> str:
+        here.append(kid)
+        return real_sign(claims, key, kid)
+
+    monkeypatch.setattr(jwt, "sign", counted)
     with server(signing=signing) as srv:
         idp = srv.client()
         pool_id = idp.create_user_pool(PoolName=f"signing-{signing}")["UserPool"]["Id"]
@@ -155,3 +164,4 @@ def test_tokens_signed_on_each_place_verify(signing: str) -> None:
             assert check_access(srv, result["AccessToken"]).user.username == "alice"
         if place.process is not None:  # the child made them, and is still there to make more
             assert place.process.pid is not None and not place.process.gone
+        assert len(here) == (0 if signing == "process" else 6)

@@ -38,6 +38,7 @@ from userpools.errors import NotAuthorizedException
 from userpools.federation.errors import FederationError
 from userpools.federation.upstream import UpstreamIdentity
 from userpools.operations.context import Context, Services
+from userpools.operations.fresh import until_fresh
 from userpools.operations.pools import load_pool
 from userpools.operations.users_core import index_of, rules_of, save_user
 from userpools.store.database import Database
@@ -131,21 +132,26 @@ async def sign_in(
                 ctx, pool, candidate, "PreSignUp_ExternalProvider", req, client_id=client_id
             )  # Lambda trigger, outside the write transaction: it may call AdminLinkProviderForUser
             verified = _auto_verified(candidate, response or {})
-    async with database.unit_of_work(True) as uow:
-        ctx = Context(services, uow, request_id, region)
-        pool, provider, rules = await _load(ctx, pool_id, identity.provider_name)
-        found = await _existing(ctx, rules, provider, subject, attributes)
-        if found is not None:
-            await _update(ctx, rules, provider, found, subject, attributes)
-            user, created = found.user, False
-            if before is not None and client is not None:
-                await post_authentication(
-                    ctx, pool, client, user, new_device=False, client_metadata=client_metadata
-                )
-        else:
-            user, created = await _create(ctx, rules, provider, identity, subject, attributes, verified), True
-            await post_confirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", req, client_id)
-        result = FederatedSignIn(user, created, await then(ctx, user) if then is not None else None)
+
+    async def write() -> tuple[Context, FederatedSignIn]:
+        async with database.unit_of_work(True) as uow:
+            ctx = Context(services, uow, request_id, region)
+            pool, provider, rules = await _load(ctx, pool_id, identity.provider_name)
+            found = await _existing(ctx, rules, provider, subject, attributes)
+            if found is not None:
+                await _update(ctx, rules, provider, found, subject, attributes)
+                user, created = found.user, False
+                if before is not None and client is not None:
+                    await post_authentication(
+                        ctx, pool, client, user, new_device=False, client_metadata=client_metadata
+                    )
+            else:
+                user = await _create(ctx, rules, provider, identity, subject, attributes, verified)
+                created = True
+                await post_confirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", req, client_id)
+            return ctx, FederatedSignIn(user, created, await then(ctx, user) if then is not None else None)
+
+    ctx, result = await until_fresh(write)  # a concurrent sign-in of this user changed it: again
     for hook in ctx.after_commit:
         await hook()
     if ctx.committed_failure is not None:

@@ -5,20 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from userpools.errors import CodeDeliveryFailureException, ServiceError, TooManyRequestsException
+from userpools.errors import CodeDeliveryFailureException, ServiceError
 from userpools.operations.context import Context, Services
+from userpools.operations.fresh import until_fresh
 from userpools.operations.quotas import Throttle
 from userpools.operations.registry import Operation
 from userpools.operations.replicas import admit
 from userpools.store.database import Database
-from userpools.store.users import StaleUser
 
 log = logging.getLogger("userpools")
-
-# Runs of one operation whose unit found a user changed under it (store/users.py StaleUser) before it
-# gives up. A run fails only when another request's change of that user committed meanwhile, and that
-# request is then done: so up to this many concurrent changes of one user all succeed.
-STALE_ATTEMPTS = 10
 
 
 class Runner:
@@ -40,13 +35,9 @@ class Runner:
         """``replica_of``: the pool of another region the caller reaches through its replica in ``region``."""
         if self.throttle is not None:
             await self.throttle.admit(op.name, region, params)
-        for attempt in range(1, STALE_ATTEMPTS + 1):
-            try:
-                ctx, result = await self._unit(op, params, request_id, region, source_ip, replica_of)
-                break
-            except StaleUser:  # rolled back: a concurrent request changed the user this one read
-                if attempt == STALE_ATTEMPTS:  # in every operation's model, and retried by the SDKs
-                    raise TooManyRequestsException("Too many concurrent changes to this user.") from None
+        ctx, result = await until_fresh(
+            lambda: self._unit(op, params, request_id, region, source_ip, replica_of)
+        )
         for hook in ctx.after_commit:
             try:
                 await hook()
